@@ -1,0 +1,190 @@
+//! How long an action takes once started (DESIGN.md 2.7).
+//!
+//! A draw is a real number of days, rounded to the nearest whole day (halves away from zero,
+//! which is what [`f64::round`] does) and never below 0.
+
+use crate::rng::TrialRng;
+use rand::RngExt;
+use rand_distr::{Distribution, Exp1, StandardNormal};
+
+/// A duration distribution in days. Built only by validation, so parameters are in range.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Duration {
+    /// Always `d` days.
+    Fixed(f64),
+    /// Continuous uniform on `[a, b]`.
+    Uniform(f64, f64),
+    /// Continuous triangular with `min`, `mode`, `max`.
+    Triangular(f64, f64, f64),
+    /// `exp(ln(median) + sigma * Z)`, `Z` standard normal.
+    LogNormal {
+        /// Median.
+        median: f64,
+        /// Standard deviation of the log.
+        sigma: f64,
+    },
+    /// Exponential with this mean.
+    Exponential {
+        /// Mean.
+        mean: f64,
+    },
+}
+
+/// Round a real number of days as DESIGN.md 2.7 says: nearest day, halves away from zero,
+/// never below 0. Values beyond any horizon saturate.
+pub fn round_days(x: f64) -> u32 {
+    let r = x.round();
+    if r.is_nan() || r <= 0.0 {
+        0
+    } else if r >= f64::from(u32::MAX) {
+        u32::MAX
+    } else {
+        r as u32
+    }
+}
+
+impl Duration {
+    /// Draw a whole number of days. A fixed duration draws nothing from the stream.
+    pub fn sample(&self, rng: &mut TrialRng) -> u32 {
+        round_days(self.sample_real(rng))
+    }
+
+    /// Draw the real number of days before rounding.
+    pub fn sample_real(&self, rng: &mut TrialRng) -> f64 {
+        match *self {
+            Duration::Fixed(d) => d,
+            Duration::Uniform(a, b) => a + (b - a) * rng.random::<f64>(),
+            Duration::Triangular(min, mode, max) => {
+                // Inverse of the CDF, one uniform draw.
+                let u: f64 = rng.random();
+                let range = max - min;
+                if range <= 0.0 {
+                    return min;
+                }
+                let cut = (mode - min) / range;
+                if u < cut {
+                    min + (u * range * (mode - min)).sqrt()
+                } else {
+                    max - ((1.0 - u) * range * (max - mode)).sqrt()
+                }
+            }
+            Duration::LogNormal { median, sigma } => {
+                let z: f64 = StandardNormal.sample(rng);
+                median * (sigma * z).exp()
+            }
+            Duration::Exponential { mean } => {
+                let e: f64 = Exp1.sample(rng);
+                mean * e
+            }
+        }
+    }
+
+    /// The least whole number of days a draw can give (used to find the earliest day an
+    /// action could be done, in validation).
+    pub fn min_days(&self) -> u32 {
+        match *self {
+            Duration::Fixed(d) => round_days(d),
+            Duration::Uniform(a, _) => round_days(a),
+            Duration::Triangular(min, _, _) => round_days(min),
+            Duration::LogNormal { sigma, median } => {
+                if sigma == 0.0 {
+                    round_days(median)
+                } else {
+                    0
+                }
+            }
+            Duration::Exponential { .. } => 0,
+        }
+    }
+
+    /// The mean of the real-valued draw (before rounding), for `check` and tests.
+    pub fn mean_real(&self) -> f64 {
+        match *self {
+            Duration::Fixed(d) => d,
+            Duration::Uniform(a, b) => (a + b) / 2.0,
+            Duration::Triangular(a, m, b) => (a + m + b) / 3.0,
+            Duration::LogNormal { median, sigma } => median * (sigma * sigma / 2.0).exp(),
+            Duration::Exponential { mean } => mean,
+        }
+    }
+
+    /// A short human form: `fixed 30`, `triangular 20/45/90`, ...
+    pub fn describe(&self) -> String {
+        match *self {
+            Duration::Fixed(d) => format!("fixed {d}"),
+            Duration::Uniform(a, b) => format!("uniform {a}..{b}"),
+            Duration::Triangular(a, m, b) => format!("triangular {a}/{m}/{b}"),
+            Duration::LogNormal { median, sigma } => {
+                format!("lognormal median {median} sigma {sigma}")
+            }
+            Duration::Exponential { mean } => format!("exponential mean {mean}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_halves_away_from_zero_and_never_below_zero() {
+        assert_eq!(round_days(2.5), 3);
+        assert_eq!(round_days(2.4999), 2);
+        assert_eq!(round_days(0.5), 1);
+        assert_eq!(round_days(0.49), 0);
+        assert_eq!(round_days(-3.0), 0);
+        assert_eq!(round_days(f64::NAN), 0);
+        assert_eq!(round_days(1e300), u32::MAX);
+    }
+
+    #[test]
+    fn sample_means_match_the_distributions() {
+        let mut rng = crate::rng::trial_rng(7, 0);
+        let cases = [
+            Duration::Uniform(2.0, 10.0),
+            Duration::Triangular(1.0, 4.0, 16.0),
+            Duration::LogNormal {
+                median: 20.0,
+                sigma: 0.5,
+            },
+            Duration::Exponential { mean: 12.0 },
+        ];
+        for d in cases {
+            let n = 200_000;
+            let (mut s, mut s2) = (0.0, 0.0);
+            for _ in 0..n {
+                let x = d.sample_real(&mut rng);
+                assert!(x >= 0.0, "{d:?} drew {x}");
+                s += x;
+                s2 += x * x;
+            }
+            let mean = s / n as f64;
+            let sd = (s2 / n as f64 - mean * mean).sqrt();
+            let se = sd / (n as f64).sqrt();
+            assert!(
+                (mean - d.mean_real()).abs() < 4.0 * se,
+                "{d:?}: mean {mean} vs {} (se {se})",
+                d.mean_real()
+            );
+        }
+    }
+
+    #[test]
+    fn triangular_respects_its_bounds_and_mode_share() {
+        let mut rng = crate::rng::trial_rng(3, 1);
+        let d = Duration::Triangular(10.0, 12.0, 20.0);
+        let n = 100_000;
+        let mut below_mode = 0;
+        for _ in 0..n {
+            let x = d.sample_real(&mut rng);
+            assert!((10.0..=20.0).contains(&x));
+            if x < 12.0 {
+                below_mode += 1;
+            }
+        }
+        // P(X < mode) = (mode - min) / (max - min) = 0.2
+        let p = below_mode as f64 / n as f64;
+        let se = (0.2f64 * 0.8 / n as f64).sqrt();
+        assert!((p - 0.2).abs() < 4.0 * se, "{p}");
+    }
+}

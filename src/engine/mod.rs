@@ -1,0 +1,244 @@
+//! The engine: one trial of a scenario, exactly as DESIGN.md section 2 says.
+//!
+//! # The order of a day
+//!
+//! Everything on one day happens in this order, and within each step in declaration order
+//! (parties, then actions): (0) phases whose start day it is start; (1) completions of actions
+//! whose done day it is; (2) lapses of deadlines that were yesterday, then the walkout check;
+//! (3) shocks, each followed by a walkout check when it lowered trust; (4) the reviews of the
+//! parties whose review falls today. Within one party's review the actions are taken in
+//! declaration order, and whether an action is due is judged when the review reaches it: an
+//! action that becomes due during a review (a zero-duration action was done, an `@started`
+//! requirement began) is offered in that same review if it comes later in the file, and in
+//! every later party's review of that day. Trust that changes during the reviews counts for
+//! the reviews that come after.
+//!
+//! # Skipping ahead
+//!
+//! [`Trial`] does not draw a coin at every review. While `p_i(a)` is unchanged, the number of
+//! reviews until party `i` consents to action `a` is geometric, so it draws that number once
+//! (DESIGN.md 2.10) and jumps from event to event. When `i`'s trust changes, the remaining
+//! number is redrawn at `i`'s next review (the geometric distribution is memoryless, so this
+//! is exact). [`literal::LiteralTrial`] is the rules read aloud, a coin per review, used by the
+//! tests to show that both give the same distribution of every outcome.
+//!
+//! # Observing
+//!
+//! The engine reports, it does not print: every event goes to an [`Observer`]. A Monte Carlo
+//! run uses [`NoObserver`] (compiled away); `negsim trace` records everything, from the same
+//! code path, so a trace is always the very trial the run produced.
+
+pub mod literal;
+pub mod schedule;
+pub mod shocks;
+pub mod trial;
+pub mod trust;
+
+pub use trial::Trial;
+
+use crate::model::Scenario;
+
+/// How a trial ended (DESIGN.md 2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Every action done.
+    Completed,
+    /// A party walked out.
+    Collapsed,
+    /// The horizon came with some action not done.
+    Stalled,
+}
+
+impl Outcome {
+    /// The word used in CSV files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Completed => "completed",
+            Outcome::Collapsed => "collapsed",
+            Outcome::Stalled => "stalled",
+        }
+    }
+
+    /// Parse the CSV word.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "completed" => Some(Outcome::Completed),
+            "collapsed" => Some(Outcome::Collapsed),
+            "stalled" => Some(Outcome::Stalled),
+            _ => None,
+        }
+    }
+}
+
+/// What happened to one action in one trial (a row of `actions.csv`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActionRecord {
+    /// The day it became due.
+    pub due_day: Option<u32>,
+    /// The day its last actor consented.
+    pub started_day: Option<u32>,
+    /// The day it was done.
+    pub done_day: Option<u32>,
+    /// Reviews at which an actor was offered it and delayed, summed over its actors.
+    pub delays: u32,
+}
+
+/// Everything a trial reports (a row of `trials.csv`, plus the per-action records).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrialResult {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The day it ended.
+    pub end_day: u32,
+    /// The party that walked out, when collapsed.
+    pub collapsed_by: Option<usize>,
+    /// Actions done.
+    pub actions_done: u32,
+    /// Day each phase was done.
+    pub phase_done: Vec<Option<u32>>,
+    /// Delivered quantity per unit (over done actions).
+    pub quantity: Vec<f64>,
+    /// Delays per party, over all its actions.
+    pub party_delays: Vec<u64>,
+    /// Per action.
+    pub actions: Vec<ActionRecord>,
+}
+
+impl TrialResult {
+    /// An empty result shaped for `s`.
+    pub fn new(s: &Scenario) -> Self {
+        TrialResult {
+            outcome: Outcome::Stalled,
+            end_day: 0,
+            collapsed_by: None,
+            actions_done: 0,
+            phase_done: vec![None; s.phases.len()],
+            quantity: vec![0.0; s.units.len()],
+            party_delays: vec![0; s.parties.len()],
+            actions: vec![ActionRecord::default(); s.actions.len()],
+        }
+    }
+
+    /// Whether action `a` was late: done after its deadline, or not done with its deadline
+    /// before the trial's end.
+    pub fn late(&self, s: &Scenario, a: usize) -> bool {
+        match s.actions[a].deadline {
+            None => false,
+            Some(d) => match self.actions[a].done_day {
+                Some(done) => done > d,
+                None => d < self.end_day,
+            },
+        }
+    }
+}
+
+/// Something that happened in a trial, for an [`Observer`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A phase started.
+    PhaseStarted {
+        /// Phase index.
+        phase: usize,
+    },
+    /// A phase's last action was done.
+    PhaseDone {
+        /// Phase index.
+        phase: usize,
+    },
+    /// An action became due.
+    ActionDue {
+        /// Action index.
+        action: usize,
+    },
+    /// A party delayed an action at `count` reviews, from `first` to `last` (reported once,
+    /// when it consents or when the trial ends).
+    Delays {
+        /// Party index.
+        party: usize,
+        /// Action index.
+        action: usize,
+        /// Number of reviews delayed.
+        count: u32,
+        /// First such review.
+        first: u32,
+        /// Last such review.
+        last: u32,
+    },
+    /// A party consented to an action.
+    Consented {
+        /// Party index.
+        party: usize,
+        /// Action index.
+        action: usize,
+        /// Its chance to act at that review.
+        chance: f64,
+    },
+    /// An action started (its last actor consented).
+    ActionStarted {
+        /// Action index.
+        action: usize,
+        /// Days it will take.
+        duration: u32,
+    },
+    /// An action was done.
+    ActionDone {
+        /// Action index.
+        action: usize,
+    },
+    /// A deadline lapsed with its action not done (trust has been lowered).
+    DeadlineLapsed {
+        /// Action index.
+        action: usize,
+    },
+    /// A shock arrived (trust has been lowered; `paused_until` is the last paused day).
+    Shock {
+        /// Shock index.
+        shock: usize,
+        /// Last day of the pause it causes, if any.
+        paused_until: Option<u32>,
+    },
+    /// A party walked out.
+    Walkout {
+        /// Party index.
+        party: usize,
+        /// Its mean trust in the others.
+        mean_trust: f64,
+    },
+    /// The trial ended.
+    End {
+        /// How.
+        outcome: Outcome,
+    },
+}
+
+/// Receives a trial's events. `trust` is the matrix right after the event.
+pub trait Observer {
+    /// Whether this observer wants events at all (lets the engine skip building them).
+    const ENABLED: bool;
+    /// One event on `day`.
+    fn on(&mut self, day: u32, event: &Event, trust: &[f64]);
+}
+
+/// The observer of a Monte Carlo run: wants nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoObserver;
+
+impl Observer for NoObserver {
+    const ENABLED: bool = false;
+    #[inline]
+    fn on(&mut self, _: u32, _: &Event, _: &[f64]) {}
+}
+
+/// An observer that keeps every event with its day and the trust matrix after it.
+#[derive(Debug, Clone, Default)]
+pub struct Recorder {
+    /// `(day, event, trust after)`, in the order they happened.
+    pub events: Vec<(u32, Event, Vec<f64>)>,
+}
+
+impl Observer for Recorder {
+    const ENABLED: bool = true;
+    fn on(&mut self, day: u32, event: &Event, trust: &[f64]) {
+        self.events.push((day, event.clone(), trust.to_vec()));
+    }
+}

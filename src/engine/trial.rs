@@ -1,0 +1,782 @@
+//! The skip-ahead trial: jumps from event to event instead of visiting every day.
+//!
+//! Events wait in one priority queue keyed by (day, step, party, action), which is exactly
+//! the order of a day (see the [module docs](super)): phase starts, completions, lapses,
+//! shocks, then reviews in party order and, within a review, action order. A review only
+//! enters the queue when something happens at it: a consent (its day drawn from the
+//! geometric number of reviews until consent), or a party's first review after its trust
+//! changed (to redraw that number with the new chance). Every other review is a delay, and
+//! delays are counted from the review calendar when the consent (or the end) comes.
+//!
+//! All state lives in [`Trial`] and is reused from trial to trial: no allocation per trial
+//! once the buffers have grown.
+
+use super::schedule::{Calendar, NEVER};
+use super::shocks::{Arrival, draw_arrivals};
+use super::trust::{Trust, chance_to_act};
+use super::{Event, Observer, Outcome, TrialResult};
+use crate::model::{PhaseStart, Scenario};
+use crate::rng::{self, TrialRng};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+const NONE: u32 = u32::MAX;
+
+// Steps of a day, in order; the queue key is (day << 32) | (step << 29) | payload.
+const STEP_PHASE: u64 = 0;
+const STEP_DONE: u64 = 1;
+const STEP_LAPSE: u64 = 2;
+const STEP_SHOCK: u64 = 3;
+const STEP_REVIEW: u64 = 4;
+const PAYLOAD_BITS: u64 = 29;
+const ACTION_BITS: u64 = 23;
+
+#[inline]
+fn key(day: u64, step: u64, payload: u64) -> u64 {
+    (day << 32) | (step << PAYLOAD_BITS) | payload
+}
+
+#[inline]
+fn review_payload(party: usize, action_plus_one: usize) -> u64 {
+    ((party as u64) << ACTION_BITS) | action_plus_one as u64
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Waiting,
+    Due,
+    Started,
+    Done,
+}
+
+/// Where in the day a change happens: before the reviews, or during party `k`'s review of
+/// action `b`. Decides whether a party still reviews today with the new state.
+#[derive(Debug, Clone, Copy)]
+enum Cursor {
+    BeforeReviews,
+    Review { party: usize, action: usize },
+}
+
+impl Cursor {
+    /// The first day on which `party` can next act on action `action` after a change today.
+    #[inline]
+    fn first_day(self, day: u64, party: usize, action: usize) -> u64 {
+        match self {
+            Cursor::BeforeReviews => day,
+            Cursor::Review {
+                party: k,
+                action: b,
+            } => {
+                if party > k || (party == k && action > b) {
+                    day
+                } else {
+                    day + 1
+                }
+            }
+        }
+    }
+}
+
+/// The state of one trial, reusable across trials of the same scenario.
+#[derive(Debug, Clone)]
+pub struct Trial<'s> {
+    s: &'s Scenario,
+    horizon: u64,
+    slot_base: Vec<usize>,
+    trust: Trust,
+    calendars: Vec<Calendar>,
+    // per action
+    status: Vec<Status>,
+    due_day: Vec<u32>,
+    start_day: Vec<u32>,
+    done_day: Vec<u32>,
+    consented: Vec<u64>,
+    // per phase
+    phase_started: Vec<bool>,
+    phase_remaining: Vec<u32>,
+    phase_done_day: Vec<u32>,
+    // per (action, actor) slot
+    offer_active: Vec<bool>,
+    offer_first: Vec<u64>,
+    offer_consent: Vec<u64>,
+    offer_p: Vec<f64>,
+    slot_delays: Vec<u32>,
+    // per party
+    active_offers: Vec<u32>,
+    dirty: Vec<bool>,
+    wake: Vec<u64>,
+    // queue and shocks
+    queue: BinaryHeap<Reverse<u64>>,
+    arrivals: Vec<Arrival>,
+    actions_done: u32,
+    quantity: Vec<f64>,
+    ended: Option<(Outcome, u32, Option<usize>)>,
+}
+
+impl<'s> Trial<'s> {
+    /// Buffers for trials of `s`.
+    pub fn new(s: &'s Scenario) -> Self {
+        let mut slot_base = Vec::with_capacity(s.actions.len());
+        let mut total = 0;
+        for a in &s.actions {
+            slot_base.push(total);
+            total += a.actors.len();
+        }
+        let na = s.actions.len();
+        let np = s.phases.len();
+        let n = s.parties.len();
+        Trial {
+            s,
+            horizon: u64::from(s.horizon),
+            slot_base,
+            trust: Trust::new(n),
+            calendars: s
+                .parties
+                .iter()
+                .map(|p| Calendar::new(p.review_every))
+                .collect(),
+            status: vec![Status::Waiting; na],
+            due_day: vec![NONE; na],
+            start_day: vec![NONE; na],
+            done_day: vec![NONE; na],
+            consented: vec![0; na],
+            phase_started: vec![false; np],
+            phase_remaining: vec![0; np],
+            phase_done_day: vec![NONE; np],
+            offer_active: vec![false; total],
+            offer_first: vec![0; total],
+            offer_consent: vec![NEVER; total],
+            offer_p: vec![0.0; total],
+            slot_delays: vec![0; total],
+            active_offers: vec![0; n],
+            dirty: vec![false; n],
+            wake: vec![NEVER; n],
+            queue: BinaryHeap::new(),
+            arrivals: Vec::new(),
+            actions_done: 0,
+            quantity: vec![0.0; s.units.len()],
+            ended: None,
+        }
+    }
+
+    /// The scenario this trial runs.
+    pub fn scenario(&self) -> &'s Scenario {
+        self.s
+    }
+
+    /// Run trial `trial` of a run whose master stream is `master` (see [`crate::rng`]) and
+    /// write what happened into `out`.
+    pub fn run(&mut self, master: &TrialRng, trial: u64, out: &mut TrialResult) {
+        self.run_observed(master, trial, out, &mut super::NoObserver);
+    }
+
+    /// As [`Trial::run`], reporting every event to `obs`.
+    pub fn run_observed<O: Observer>(
+        &mut self,
+        master: &TrialRng,
+        trial: u64,
+        out: &mut TrialResult,
+        obs: &mut O,
+    ) {
+        let mut rng = rng::for_trial(master, trial);
+        self.reset(&rng);
+        self.simulate(&mut rng, obs);
+        self.finish(out, obs);
+    }
+
+    fn reset(&mut self, rng: &TrialRng) {
+        let s = self.s;
+        self.trust.reset(s);
+        self.status.fill(Status::Waiting);
+        self.due_day.fill(NONE);
+        self.start_day.fill(NONE);
+        self.done_day.fill(NONE);
+        self.consented.fill(0);
+        self.phase_started.fill(false);
+        for (p, ph) in s.phases.iter().enumerate() {
+            self.phase_remaining[p] = ph.actions.len() as u32;
+        }
+        self.phase_done_day.fill(NONE);
+        self.offer_active.fill(false);
+        self.slot_delays.fill(0);
+        self.active_offers.fill(0);
+        self.dirty.fill(false);
+        self.wake.fill(NEVER);
+        self.queue.clear();
+        self.actions_done = 0;
+        self.quantity.fill(0.0);
+        self.ended = None;
+        for c in &mut self.calendars {
+            c.clear_pauses();
+        }
+        // Shocks are drawn first, from their own stream, so pauses are known in advance.
+        if !s.shocks.is_empty() {
+            let mut srng = rng::shock_rng(rng);
+            draw_arrivals(s, &mut srng, &mut self.arrivals);
+            for (idx, a) in self.arrivals.iter().enumerate() {
+                let sh = &s.shocks[a.shock as usize];
+                if sh.pause_days > 0 {
+                    let first = u64::from(a.day);
+                    let last = first + u64::from(sh.pause_days) - 1;
+                    for &i in &sh.pause {
+                        self.calendars[i].add_pause(first, last);
+                    }
+                }
+                self.queue
+                    .push(Reverse(key(u64::from(a.day), STEP_SHOCK, idx as u64)));
+            }
+            for c in &mut self.calendars {
+                c.normalise();
+            }
+        } else {
+            self.arrivals.clear();
+        }
+        for (p, ph) in s.phases.iter().enumerate() {
+            if let PhaseStart::Day(d) = ph.start
+                && u64::from(d) <= self.horizon
+            {
+                self.queue
+                    .push(Reverse(key(u64::from(d), STEP_PHASE, p as u64)));
+            }
+        }
+        for (k, a) in s.actions.iter().enumerate() {
+            if let Some(d) = a.deadline
+                && u64::from(d) < self.horizon
+            {
+                self.queue
+                    .push(Reverse(key(u64::from(d) + 1, STEP_LAPSE, k as u64)));
+            }
+        }
+    }
+
+    fn simulate<O: Observer>(&mut self, rng: &mut TrialRng, obs: &mut O) {
+        let s = self.s;
+        // Day 0's walkout check: nothing can change trust on day 0 before it.
+        if let Some(i) = self.trust.first_walkout(s) {
+            self.walkout(i, 0, obs);
+            return;
+        }
+        let mut lapsed_today = false;
+        let mut last_day = 0u64;
+        while let Some(&Reverse(k)) = self.queue.peek() {
+            let day = k >> 32;
+            if day > self.horizon {
+                break;
+            }
+            let step = (k >> PAYLOAD_BITS) & 0b111;
+            // The walkout check after all of a day's lapses, before its shocks and reviews.
+            if lapsed_today && (day != last_day || step > STEP_LAPSE) {
+                lapsed_today = false;
+                if let Some(i) = self.trust.first_walkout(s) {
+                    self.walkout(i, last_day as u32, obs);
+                    return;
+                }
+            }
+            self.queue.pop();
+            last_day = day;
+            let payload = (k & ((1 << PAYLOAD_BITS) - 1)) as usize;
+            match step {
+                STEP_PHASE => self.start_phase(payload, day, Cursor::BeforeReviews, rng, obs),
+                STEP_DONE => self.complete(payload, day, Cursor::BeforeReviews, rng, obs),
+                STEP_LAPSE => {
+                    if self.lapse(payload, day, obs) {
+                        lapsed_today = true;
+                    }
+                }
+                STEP_SHOCK => {
+                    if self.shock(payload, day, obs)
+                        && let Some(i) = self.trust.first_walkout(s)
+                    {
+                        self.walkout(i, day as u32, obs);
+                        return;
+                    }
+                }
+                _ => {
+                    let party = payload >> ACTION_BITS;
+                    let a1 = payload & ((1 << ACTION_BITS) - 1);
+                    if a1 == 0 {
+                        if self.wake[party] == day {
+                            self.wake[party] = NEVER;
+                            if self.dirty[party] {
+                                self.redraw_party(party, day, rng);
+                            }
+                        }
+                    } else {
+                        let a = a1 - 1;
+                        let slot = self.slot(a, party);
+                        if self.offer_active[slot] && self.offer_consent[slot] == day {
+                            self.consent(party, a, slot, day, rng, obs);
+                        }
+                    }
+                }
+            }
+            if self.ended.is_some() {
+                return;
+            }
+        }
+        if lapsed_today && let Some(i) = self.trust.first_walkout(s) {
+            self.walkout(i, last_day as u32, obs);
+        }
+    }
+
+    #[inline]
+    fn slot(&self, a: usize, party: usize) -> usize {
+        let actors = &self.s.actions[a].actors;
+        let k = actors.iter().position(|&i| i == party).unwrap_or(0);
+        self.slot_base[a] + k
+    }
+
+    fn walkout<O: Observer>(&mut self, i: usize, day: u32, obs: &mut O) {
+        if O::ENABLED {
+            obs.on(
+                day,
+                &Event::Walkout {
+                    party: i,
+                    mean_trust: self.trust.mean_trust(i),
+                },
+                self.trust.as_slice(),
+            );
+        }
+        self.ended = Some((Outcome::Collapsed, day, Some(i)));
+    }
+
+    fn start_phase<O: Observer>(
+        &mut self,
+        p: usize,
+        day: u64,
+        cursor: Cursor,
+        rng: &mut TrialRng,
+        obs: &mut O,
+    ) {
+        if self.phase_started[p] {
+            return;
+        }
+        self.phase_started[p] = true;
+        if O::ENABLED {
+            obs.on(
+                day as u32,
+                &Event::PhaseStarted { phase: p },
+                self.trust.as_slice(),
+            );
+        }
+        let s = self.s;
+        for &a in &s.phases[p].actions {
+            self.try_make_due(a, day, cursor, rng, obs);
+        }
+    }
+
+    fn requirements_hold(&self, a: usize) -> bool {
+        let act = &self.s.actions[a];
+        act.requires_done
+            .iter()
+            .all(|&j| self.status[j] == Status::Done)
+            && act
+                .requires_started
+                .iter()
+                .all(|&j| matches!(self.status[j], Status::Started | Status::Done))
+            && act.at_least.as_ref().is_none_or(|al| {
+                al.of
+                    .iter()
+                    .filter(|&&j| self.status[j] == Status::Done)
+                    .count()
+                    >= al.n
+            })
+    }
+
+    fn try_make_due<O: Observer>(
+        &mut self,
+        a: usize,
+        day: u64,
+        cursor: Cursor,
+        rng: &mut TrialRng,
+        obs: &mut O,
+    ) {
+        if self.status[a] != Status::Waiting
+            || !self.phase_started[self.s.actions[a].phase]
+            || !self.requirements_hold(a)
+        {
+            return;
+        }
+        self.status[a] = Status::Due;
+        self.due_day[a] = day as u32;
+        if O::ENABLED {
+            obs.on(
+                day as u32,
+                &Event::ActionDue { action: a },
+                self.trust.as_slice(),
+            );
+        }
+        let s = self.s;
+        for (k, &i) in s.actions[a].actors.iter().enumerate() {
+            let slot = self.slot_base[a] + k;
+            let from = cursor.first_day(day, i, a);
+            self.offer_active[slot] = true;
+            self.offer_first[slot] = from;
+            self.active_offers[i] += 1;
+            self.draw_consent(i, a, k, slot, from, rng);
+        }
+    }
+
+    /// Draw the review at which party `i` will consent to `a`, counting from day `from`.
+    fn draw_consent(
+        &mut self,
+        i: usize,
+        a: usize,
+        k: usize,
+        slot: usize,
+        from: u64,
+        rng: &mut TrialRng,
+    ) {
+        let s = self.s;
+        let p = chance_to_act(s, &self.trust, i, &s.actions[a], k);
+        self.offer_p[slot] = p;
+        let day = if p <= 0.0 {
+            NEVER
+        } else {
+            let failures = if p >= 1.0 {
+                0
+            } else {
+                // Reviews delayed before the consenting one: geometric on {0, 1, ...}.
+                let u = rng::uniform(rng);
+                let x = (1.0 - u).ln() / (-p).ln_1p();
+                if x >= 1.0e18 { u64::MAX / 4 } else { x as u64 }
+            };
+            self.calendars[i].nth_review(from, failures)
+        };
+        self.offer_consent[slot] = day;
+        if day <= self.horizon {
+            self.queue
+                .push(Reverse(key(day, STEP_REVIEW, review_payload(i, a + 1))));
+        }
+    }
+
+    /// Party `i`'s trust changed: its pending chances are redrawn at its next review.
+    fn mark_dirty(&mut self, i: usize, day: u64, cursor: Cursor) {
+        if self.active_offers[i] == 0 || self.s.parties[i].reciprocity == 0.0 {
+            return;
+        }
+        self.dirty[i] = true;
+        if self.wake[i] != NEVER {
+            return;
+        }
+        let from = match cursor {
+            Cursor::BeforeReviews => day,
+            Cursor::Review { party: k, .. } => {
+                if i > k {
+                    day
+                } else {
+                    day + 1
+                }
+            }
+        };
+        let r = self.calendars[i].nth_review(from, 0);
+        if r <= self.horizon {
+            self.wake[i] = r;
+            self.queue
+                .push(Reverse(key(r, STEP_REVIEW, review_payload(i, 0))));
+        }
+    }
+
+    fn redraw_party(&mut self, i: usize, day: u64, rng: &mut TrialRng) {
+        self.dirty[i] = false;
+        let s = self.s;
+        for &a in &s.actions_of[i] {
+            let k = s.actions[a]
+                .actors
+                .iter()
+                .position(|&x| x == i)
+                .unwrap_or(0);
+            let slot = self.slot_base[a] + k;
+            if !self.offer_active[slot] {
+                continue;
+            }
+            let p = chance_to_act(s, &self.trust, i, &s.actions[a], k);
+            if p != self.offer_p[slot] {
+                self.draw_consent(i, a, k, slot, day, rng);
+            }
+        }
+    }
+
+    fn consent<O: Observer>(
+        &mut self,
+        i: usize,
+        a: usize,
+        slot: usize,
+        day: u64,
+        rng: &mut TrialRng,
+        obs: &mut O,
+    ) {
+        let cal = &self.calendars[i];
+        let first = self.offer_first[slot];
+        let delays = if day > first {
+            cal.count_reviews(first, day - 1)
+        } else {
+            0
+        };
+        self.slot_delays[slot] = delays as u32;
+        self.offer_active[slot] = false;
+        self.active_offers[i] -= 1;
+        self.consented[a] |= 1u64 << i;
+        if O::ENABLED {
+            if delays > 0 {
+                let last = cal.last_review_before(first, day).unwrap_or(first);
+                obs.on(
+                    day as u32,
+                    &Event::Delays {
+                        party: i,
+                        action: a,
+                        count: delays as u32,
+                        first: cal.nth_review(first, 0) as u32,
+                        last: last as u32,
+                    },
+                    self.trust.as_slice(),
+                );
+            }
+            obs.on(
+                day as u32,
+                &Event::Consented {
+                    party: i,
+                    action: a,
+                    chance: self.offer_p[slot],
+                },
+                self.trust.as_slice(),
+            );
+        }
+        if self.consented[a] == self.s.actions[a].actor_mask {
+            self.start_action(
+                a,
+                day,
+                Cursor::Review {
+                    party: i,
+                    action: a,
+                },
+                rng,
+                obs,
+            );
+        }
+    }
+
+    fn start_action<O: Observer>(
+        &mut self,
+        a: usize,
+        day: u64,
+        cursor: Cursor,
+        rng: &mut TrialRng,
+        obs: &mut O,
+    ) {
+        let s = self.s;
+        self.status[a] = Status::Started;
+        self.start_day[a] = day as u32;
+        let d = s.actions[a].duration.sample(rng);
+        if O::ENABLED {
+            obs.on(
+                day as u32,
+                &Event::ActionStarted {
+                    action: a,
+                    duration: d,
+                },
+                self.trust.as_slice(),
+            );
+        }
+        for &dep in &s.actions[a].dependents {
+            self.try_make_due(dep, day, cursor, rng, obs);
+        }
+        if d == 0 {
+            self.complete(a, day, cursor, rng, obs);
+        } else {
+            let done = day + u64::from(d);
+            if done <= self.horizon {
+                self.queue.push(Reverse(key(done, STEP_DONE, a as u64)));
+            }
+        }
+    }
+
+    fn complete<O: Observer>(
+        &mut self,
+        a: usize,
+        day: u64,
+        cursor: Cursor,
+        rng: &mut TrialRng,
+        obs: &mut O,
+    ) {
+        let s = self.s;
+        let act = &s.actions[a];
+        self.status[a] = Status::Done;
+        self.done_day[a] = day as u32;
+        self.actions_done += 1;
+        if let Some((u, q)) = act.quantity {
+            self.quantity[u] += q;
+        }
+        let mut changed: u64 = 0;
+        self.trust.on_done(s, act, |i| changed |= 1u64 << i);
+        while changed != 0 {
+            let i = changed.trailing_zeros() as usize;
+            changed &= changed - 1;
+            self.mark_dirty(i, day, cursor);
+        }
+        if O::ENABLED {
+            obs.on(
+                day as u32,
+                &Event::ActionDone { action: a },
+                self.trust.as_slice(),
+            );
+        }
+        if self.actions_done as usize == s.actions.len() {
+            let p = act.phase;
+            self.phase_remaining[p] -= 1;
+            self.phase_done_day[p] = day as u32;
+            if O::ENABLED {
+                obs.on(
+                    day as u32,
+                    &Event::PhaseDone { phase: p },
+                    self.trust.as_slice(),
+                );
+            }
+            self.ended = Some((Outcome::Completed, day as u32, None));
+            return;
+        }
+        let p = act.phase;
+        self.phase_remaining[p] -= 1;
+        if self.phase_remaining[p] == 0 {
+            self.phase_done_day[p] = day as u32;
+            if O::ENABLED {
+                obs.on(
+                    day as u32,
+                    &Event::PhaseDone { phase: p },
+                    self.trust.as_slice(),
+                );
+            }
+            for &f in &s.phases[p].followers {
+                if let PhaseStart::After { phases, lag } = &s.phases[f].start
+                    && phases.iter().all(|&q| self.phase_done_day[q] != NONE)
+                {
+                    let start = day + u64::from(*lag);
+                    if *lag == 0 {
+                        self.start_phase(f, day, cursor, rng, obs);
+                    } else if start <= self.horizon {
+                        self.queue.push(Reverse(key(start, STEP_PHASE, f as u64)));
+                    }
+                }
+            }
+        }
+        for &dep in &act.dependents {
+            self.try_make_due(dep, day, cursor, rng, obs);
+        }
+    }
+
+    /// Returns whether the deadline lapsed (the action was not done on or before it).
+    fn lapse<O: Observer>(&mut self, a: usize, day: u64, obs: &mut O) -> bool {
+        let s = self.s;
+        let act = &s.actions[a];
+        let deadline = act.deadline.map_or(0, u64::from);
+        if self.status[a] == Status::Done && u64::from(self.done_day[a]) <= deadline {
+            return false;
+        }
+        let mut changed: u64 = 0;
+        self.trust.on_lapse(s, act, |i| changed |= 1u64 << i);
+        while changed != 0 {
+            let i = changed.trailing_zeros() as usize;
+            changed &= changed - 1;
+            self.mark_dirty(i, day, Cursor::BeforeReviews);
+        }
+        if O::ENABLED {
+            obs.on(
+                day as u32,
+                &Event::DeadlineLapsed { action: a },
+                self.trust.as_slice(),
+            );
+        }
+        true
+    }
+
+    /// Returns whether the shock lowered trust (so a walkout check follows).
+    fn shock<O: Observer>(&mut self, idx: usize, day: u64, obs: &mut O) -> bool {
+        let s = self.s;
+        let sh = &s.shocks[self.arrivals[idx].shock as usize];
+        let mut changed: u64 = 0;
+        let lowered = self
+            .trust
+            .on_shock(&sh.from, &sh.toward, sh.trust_drop, |i| {
+                changed |= 1u64 << i
+            });
+        while changed != 0 {
+            let i = changed.trailing_zeros() as usize;
+            changed &= changed - 1;
+            self.mark_dirty(i, day, Cursor::BeforeReviews);
+        }
+        if O::ENABLED {
+            let paused_until = (sh.pause_days > 0 && !sh.pause.is_empty())
+                .then(|| (day + u64::from(sh.pause_days) - 1) as u32);
+            obs.on(
+                day as u32,
+                &Event::Shock {
+                    shock: self.arrivals[idx].shock as usize,
+                    paused_until,
+                },
+                self.trust.as_slice(),
+            );
+        }
+        lowered
+    }
+
+    fn finish<O: Observer>(&mut self, out: &mut TrialResult, obs: &mut O) {
+        let s = self.s;
+        let (outcome, end_day, by) = self.ended.unwrap_or((Outcome::Stalled, s.horizon, None));
+        // The last day on which reviews happened: none on a walkout day.
+        let last_review_day: Option<u64> = match outcome {
+            Outcome::Collapsed => u64::from(end_day).checked_sub(1),
+            _ => Some(u64::from(end_day)),
+        };
+        out.outcome = outcome;
+        out.end_day = end_day;
+        out.collapsed_by = by;
+        out.actions_done = self.actions_done;
+        out.quantity.clone_from(&self.quantity);
+        out.party_delays.fill(0);
+        for (p, d) in self.phase_done_day.iter().enumerate() {
+            out.phase_done[p] = (*d != NONE).then_some(*d);
+        }
+        for (a, act) in s.actions.iter().enumerate() {
+            let mut delays = 0u32;
+            for (k, &i) in act.actors.iter().enumerate() {
+                let slot = self.slot_base[a] + k;
+                if self.offer_active[slot] {
+                    // Still waiting for this actor at the end: every review so far delayed it.
+                    let first = self.offer_first[slot];
+                    let n = match last_review_day {
+                        Some(last) => self.calendars[i].count_reviews(first, last),
+                        None => 0,
+                    };
+                    self.slot_delays[slot] = n as u32;
+                    if O::ENABLED && n > 0 {
+                        let cal = &self.calendars[i];
+                        obs.on(
+                            end_day,
+                            &Event::Delays {
+                                party: i,
+                                action: a,
+                                count: n as u32,
+                                first: cal.nth_review(first, 0) as u32,
+                                last: cal.nth_review(first, n - 1) as u32,
+                            },
+                            self.trust.as_slice(),
+                        );
+                    }
+                }
+                let d = self.slot_delays[slot];
+                delays += d;
+                out.party_delays[i] += u64::from(d);
+            }
+            let opt = |x: u32| (x != NONE).then_some(x);
+            out.actions[a] = super::ActionRecord {
+                due_day: opt(self.due_day[a]),
+                started_day: opt(self.start_day[a]),
+                done_day: opt(self.done_day[a]),
+                delays,
+            };
+        }
+        if O::ENABLED {
+            obs.on(end_day, &Event::End { outcome }, self.trust.as_slice());
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Trust: the matrix `T[i][j]`, its updates, the chance to act, and walking out.
+//!
+//! These are DESIGN.md 2.4 to 2.6 written once, shared by the skip-ahead engine and the
+//! literal one, so both apply exactly the same arithmetic in exactly the same order.
+
+use crate::model::{Action, Scenario};
+
+/// The trust matrix of one trial, row-major: `t[i * n + j]` is how far `i` trusts `j`.
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    n: usize,
+    t: Vec<f64>,
+}
+
+impl Trust {
+    /// An empty matrix; call [`Trust::reset`] before use.
+    pub fn new(n: usize) -> Self {
+        Trust {
+            n,
+            t: vec![0.0; n * n],
+        }
+    }
+
+    /// Set every entry to the scenario's starting trust.
+    pub fn reset(&mut self, s: &Scenario) {
+        self.n = s.parties.len();
+        self.t.clear();
+        for p in &s.parties {
+            self.t.extend_from_slice(&p.initial_trust);
+        }
+    }
+
+    /// `T[i][j]`.
+    #[inline]
+    pub fn get(&self, i: usize, j: usize) -> f64 {
+        self.t[i * self.n + j]
+    }
+
+    /// The whole matrix, row-major.
+    pub fn as_slice(&self) -> &[f64] {
+        &self.t
+    }
+
+    /// Action `a` done: every non-actor `i` gains `g_i * (1 - T[i][j])` in each actor `j`.
+    /// Calls `changed(i)` for each party whose row may have changed.
+    pub fn on_done(&mut self, s: &Scenario, a: &Action, mut changed: impl FnMut(usize)) {
+        for (i, p) in s.parties.iter().enumerate() {
+            if a.actor_mask & (1u64 << i) != 0 {
+                continue;
+            }
+            let g = p.trust_gain;
+            let row = &mut self.t[i * self.n..(i + 1) * self.n];
+            for &j in &a.actors {
+                row[j] += g * (1.0 - row[j]);
+            }
+            if g != 0.0 {
+                changed(i);
+            }
+        }
+    }
+
+    /// Action `a`'s deadline lapsed: every non-actor `i` loses `l_i * T[i][j]` in each actor.
+    pub fn on_lapse(&mut self, s: &Scenario, a: &Action, mut changed: impl FnMut(usize)) {
+        for (i, p) in s.parties.iter().enumerate() {
+            if a.actor_mask & (1u64 << i) != 0 {
+                continue;
+            }
+            let l = p.trust_loss;
+            let row = &mut self.t[i * self.n..(i + 1) * self.n];
+            for &j in &a.actors {
+                row[j] -= l * row[j];
+            }
+            if l != 0.0 {
+                changed(i);
+            }
+        }
+    }
+
+    /// A shock: `T[i][j] -= drop * T[i][j]` for `i` in `from`, `j` in `toward`, `i != j`.
+    /// Returns whether any pair was touched with a positive drop.
+    pub fn on_shock(
+        &mut self,
+        from: &[usize],
+        toward: &[usize],
+        drop: f64,
+        mut changed: impl FnMut(usize),
+    ) -> bool {
+        let mut any = false;
+        for &i in from {
+            let mut touched = false;
+            for &j in toward {
+                if i != j {
+                    let x = &mut self.t[i * self.n + j];
+                    *x -= drop * *x;
+                    touched = true;
+                }
+            }
+            if touched && drop != 0.0 {
+                any = true;
+                changed(i);
+            }
+        }
+        any
+    }
+
+    /// Mean of `T[i][j]` over the parties `js` (in the order given); 1 when `js` is empty
+    /// (a scenario with a single party has no one to distrust).
+    #[inline]
+    pub fn mean_over(&self, i: usize, js: &[usize]) -> f64 {
+        if js.is_empty() {
+            return 1.0;
+        }
+        let row = &self.t[i * self.n..(i + 1) * self.n];
+        let mut sum = 0.0;
+        for &j in js {
+            sum += row[j];
+        }
+        sum / js.len() as f64
+    }
+
+    /// Mean trust of `i` in all the other parties, summed in party order.
+    pub fn mean_trust(&self, i: usize) -> f64 {
+        if self.n < 2 {
+            return 1.0;
+        }
+        let row = &self.t[i * self.n..(i + 1) * self.n];
+        let mut sum = 0.0;
+        for (j, x) in row.iter().enumerate() {
+            if j != i {
+                sum += x;
+            }
+        }
+        sum / (self.n - 1) as f64
+    }
+
+    /// DESIGN.md 2.6: the first party, in declaration order, whose mean trust in the others
+    /// is below its `walkout_trust`.
+    pub fn first_walkout(&self, s: &Scenario) -> Option<usize> {
+        if self.n < 2 {
+            return None;
+        }
+        s.parties
+            .iter()
+            .enumerate()
+            .find(|(i, p)| p.walkout_trust > 0.0 && self.mean_trust(*i) < p.walkout_trust)
+            .map(|(i, _)| i)
+    }
+}
+
+/// DESIGN.md 2.4: `p_i(a) = clamp(c_i * tau ^ rho_i, 0, 1)`, `tau` the mean trust of `i` in
+/// its counterparts for `a`; `tau ^ 0 = 1` also for `tau = 0`. `k` is `i`'s position among
+/// the actors of `a`.
+#[inline]
+pub fn chance_to_act(s: &Scenario, trust: &Trust, i: usize, a: &Action, k: usize) -> f64 {
+    let p = &s.parties[i];
+    if p.reciprocity == 0.0 {
+        return p.compliance.clamp(0.0, 1.0);
+    }
+    let tau = trust.mean_over(i, &a.counterparts[k]);
+    let x = if p.reciprocity == 1.0 {
+        tau
+    } else {
+        tau.powf(p.reciprocity)
+    };
+    (p.compliance * x).clamp(0.0, 1.0)
+}

@@ -1,0 +1,348 @@
+//! The Monte Carlo runner: many trials of every point, on every core, written in order.
+//!
+//! Trials are cut into fixed-size batches; a window of batches runs in parallel with rayon
+//! (each worker reusing one [`Trial`]'s buffers), then the window's rows are written in
+//! (point, trial) order and its summaries merged. Memory holds one window of rows and one
+//! constant-size summary per point, never the whole run. Because trial `k` of every point
+//! draws from its own stream (see [`crate::rng`]) and summaries do not depend on arrival order,
+//! the bytes written are the same for any thread count, batch size or shard split.
+
+use crate::engine::{Trial, TrialResult};
+use crate::error::{Error, Result};
+use crate::model::Scenario;
+use crate::output::summary::PointSummary;
+use crate::output::trials::DateTable;
+use crate::output::{Columns, RunDir, actions, points, push_f64, push_u64, summary, trials};
+use crate::rng::{self, TrialRng};
+use rayon::prelude::*;
+use std::io::Write;
+
+/// Trials per batch: the unit of parallel work.
+pub const BATCH: u64 = 2048;
+
+/// One point of a run: its index, the values of the varied parameters, the compiled scenario.
+#[derive(Debug, Clone)]
+pub struct Point {
+    /// Index from 0, in sweep order.
+    pub index: u64,
+    /// Values of the varied parameters, in column order.
+    pub values: Vec<f64>,
+    /// The scenario at this point.
+    pub scenario: Scenario,
+}
+
+/// A precision target: run until the 95% interval of `metric` is no wider than
+/// `2 * half_width` at every point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Precision {
+    /// A metric of `summary.csv` (`p_completed`, `end_day`, `phase.<id>.done_day`, ...).
+    pub metric: String,
+    /// The largest accepted half-width.
+    pub half_width: f64,
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct Plan<'a> {
+    /// The points, in order.
+    pub points: &'a [Point],
+    /// Column layout.
+    pub columns: &'a Columns,
+    /// Master seed.
+    pub seed: u64,
+    /// Trials per point (the most, with precision targets).
+    pub trials: u64,
+    /// Write `actions.csv`.
+    pub actions: bool,
+    /// Precision targets (empty: run exactly `trials`).
+    pub precision: &'a [Precision],
+    /// Trials per round of a precision-driven run.
+    pub precision_batch: u64,
+    /// Only these flat (point, trial) pairs, `point * trials + trial` in `[from, to)`.
+    pub pairs: Option<(u64, u64)>,
+    /// Show a progress bar (only drawn on a terminal).
+    pub progress: bool,
+}
+
+/// What a run wrote.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunStats {
+    /// Data rows per file, in manifest order.
+    pub rows: Vec<(String, u64)>,
+    /// Trials run at each point (by point index; 0 for points outside a shard).
+    pub trials_per_point: Vec<u64>,
+    /// Total trials.
+    pub total_trials: u64,
+}
+
+/// `point,param,...,` for every row of a point.
+pub fn row_prefix(p: &Point) -> Vec<u8> {
+    let mut b = Vec::new();
+    push_u64(&mut b, p.index);
+    b.push(b',');
+    for v in &p.values {
+        push_f64(&mut b, *v);
+        b.push(b',');
+    }
+    b
+}
+
+struct Batch {
+    trials: Vec<u8>,
+    actions: Vec<u8>,
+    summary: PointSummary,
+}
+
+struct Writers {
+    trials: std::io::BufWriter<std::fs::File>,
+    actions: Option<std::io::BufWriter<std::fs::File>>,
+    summary: std::io::BufWriter<std::fs::File>,
+    points: std::io::BufWriter<std::fs::File>,
+    rows: [u64; 4],
+}
+
+fn io(dir: &RunDir, name: &str) -> impl Fn(std::io::Error) -> Error + use<> {
+    let p = dir.temp_path(name);
+    move |e| Error::io(&p, e)
+}
+
+/// Run a plan into a prepared run folder: writes `trials.csv`, `summary.csv`, `points.csv`
+/// and (with `actions`) `actions.csv`, each renamed into place when complete. The caller
+/// writes the manifest afterwards.
+///
+/// # Errors
+/// [`Error::Io`] when a file cannot be written; [`Error::Usage`] for an unknown precision
+/// metric.
+pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
+    let c = plan.columns;
+    for p in plan.precision {
+        let known = PointSummary::new(c)
+            .rows(c)
+            .into_iter()
+            .any(|r| r.metric == p.metric);
+        if !known {
+            let names: Vec<String> = PointSummary::new(c)
+                .rows(c)
+                .into_iter()
+                .map(|r| r.metric)
+                .collect();
+            return Err(Error::Usage(format!(
+                "--precision: no metric `{}`; metrics are {}",
+                p.metric,
+                names.join(", ")
+            )));
+        }
+    }
+    let mut w = Writers {
+        trials: dir.create("trials.csv")?,
+        actions: if plan.actions {
+            Some(dir.create("actions.csv")?)
+        } else {
+            None
+        },
+        summary: dir.create("summary.csv")?,
+        points: dir.create("points.csv")?,
+        rows: [0; 4],
+    };
+    w.trials
+        .write_all(trials::header(c).as_bytes())
+        .map_err(io(dir, "trials.csv"))?;
+    w.summary
+        .write_all(summary::header(c).as_bytes())
+        .map_err(io(dir, "summary.csv"))?;
+    w.points
+        .write_all(points::header(c).as_bytes())
+        .map_err(io(dir, "points.csv"))?;
+    if let Some(a) = w.actions.as_mut() {
+        a.write_all(actions::header(c).as_bytes())
+            .map_err(io(dir, "actions.csv"))?;
+    }
+    let master = rng::master(plan.seed);
+    let total_pairs = plan.points.len() as u64 * plan.trials;
+    let (pair_lo, pair_hi) = plan.pairs.unwrap_or((0, total_pairs));
+    let bar = progress_bar(plan.progress, pair_hi.saturating_sub(pair_lo));
+    let mut stats = RunStats {
+        trials_per_point: vec![0; plan.points.len()],
+        ..RunStats::default()
+    };
+    for point in plan.points {
+        let base = point.index * plan.trials;
+        let lo = pair_lo.max(base).saturating_sub(base).min(plan.trials);
+        let hi = pair_hi
+            .min(base + plan.trials)
+            .saturating_sub(base)
+            .min(plan.trials);
+        if lo >= hi && !(plan.pairs.is_none() && plan.trials == 0) {
+            continue;
+        }
+        let prefix = row_prefix(point);
+        let sc = &point.scenario;
+        let dates = DateTable::new(sc);
+        let mut summ = PointSummary::new(c);
+        if plan.precision.is_empty() {
+            run_range(
+                sc,
+                &master,
+                &prefix,
+                &dates,
+                c,
+                lo,
+                hi,
+                plan.actions,
+                &mut w,
+                &mut summ,
+                dir,
+                &bar,
+            )?;
+        } else {
+            // Rounds of a fixed size until every target holds: the decision depends only on
+            // the results, so the same seed stops at the same count on any machine.
+            let step = plan.precision_batch.max(1);
+            let mut done = lo;
+            while done < hi {
+                let next = (done + step).min(hi);
+                run_range(
+                    sc,
+                    &master,
+                    &prefix,
+                    &dates,
+                    c,
+                    done,
+                    next,
+                    plan.actions,
+                    &mut w,
+                    &mut summ,
+                    dir,
+                    &bar,
+                )?;
+                done = next;
+                if precise_enough(&summ, c, plan.precision) {
+                    break;
+                }
+            }
+        }
+        let n = summ.n();
+        stats.trials_per_point[point.index as usize] = n;
+        stats.total_trials += n;
+        let mut buf = Vec::new();
+        summ.push_rows(&mut buf, &prefix, c);
+        w.rows[1] += summ.rows(c).len() as u64;
+        w.summary.write_all(&buf).map_err(io(dir, "summary.csv"))?;
+        let mut buf = Vec::new();
+        points::push_row(&mut buf, &prefix, n);
+        w.rows[2] += 1;
+        w.points.write_all(&buf).map_err(io(dir, "points.csv"))?;
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    w.trials.flush().map_err(io(dir, "trials.csv"))?;
+    w.summary.flush().map_err(io(dir, "summary.csv"))?;
+    w.points.flush().map_err(io(dir, "points.csv"))?;
+    drop(w.trials);
+    drop(w.summary);
+    drop(w.points);
+    dir.finish("trials.csv")?;
+    dir.finish("summary.csv")?;
+    dir.finish("points.csv")?;
+    stats.rows.push(("trials.csv".into(), w.rows[0]));
+    stats.rows.push(("summary.csv".into(), w.rows[1]));
+    stats.rows.push(("points.csv".into(), w.rows[2]));
+    if let Some(mut a) = w.actions.take() {
+        a.flush().map_err(io(dir, "actions.csv"))?;
+        drop(a);
+        dir.finish("actions.csv")?;
+        stats.rows.push(("actions.csv".into(), w.rows[3]));
+    }
+    Ok(stats)
+}
+
+/// Whether every precision target holds for this point's summary so far.
+pub fn precise_enough(summ: &PointSummary, c: &Columns, targets: &[Precision]) -> bool {
+    let rows = summ.rows(c);
+    targets.iter().all(|t| {
+        rows.iter()
+            .find(|r| r.metric == t.metric)
+            .and_then(|r| r.ci95)
+            .is_some_and(|(lo, hi)| (hi - lo) / 2.0 <= t.half_width)
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_range(
+    sc: &Scenario,
+    master: &TrialRng,
+    prefix: &[u8],
+    dates: &DateTable,
+    c: &Columns,
+    lo: u64,
+    hi: u64,
+    with_actions: bool,
+    w: &mut Writers,
+    summ: &mut PointSummary,
+    dir: &RunDir,
+    bar: &Option<indicatif::ProgressBar>,
+) -> Result<()> {
+    let batches: Vec<(u64, u64)> = (lo..hi)
+        .step_by(BATCH as usize)
+        .map(|a| (a, (a + BATCH).min(hi)))
+        .collect();
+    let window = (rayon::current_num_threads() * 4).max(1);
+    for chunk in batches.chunks(window) {
+        let results: Vec<Batch> = chunk
+            .par_iter()
+            .map_init(
+                || (Trial::new(sc), TrialResult::new(sc)),
+                |(trial, res), &(a, b)| {
+                    let n = (b - a) as usize;
+                    let mut out = Batch {
+                        trials: Vec::with_capacity(
+                            n * (prefix.len() + 48 + 8 * (c.phases.len() + c.parties.len())),
+                        ),
+                        actions: Vec::new(),
+                        summary: PointSummary::new(c),
+                    };
+                    for t in a..b {
+                        trial.run(master, t, res);
+                        trials::push_row(&mut out.trials, prefix, t, res, sc, dates);
+                        if with_actions {
+                            actions::push_rows(&mut out.actions, prefix, t, res, sc);
+                        }
+                        out.summary.add(res);
+                    }
+                    out
+                },
+            )
+            .collect();
+        for (batch, &(a, b)) in results.into_iter().zip(chunk) {
+            w.trials
+                .write_all(&batch.trials)
+                .map_err(io(dir, "trials.csv"))?;
+            w.rows[0] += b - a;
+            if let Some(aw) = w.actions.as_mut() {
+                aw.write_all(&batch.actions)
+                    .map_err(io(dir, "actions.csv"))?;
+                w.rows[3] += (b - a) * sc.actions.len() as u64;
+            }
+            summ.merge(&batch.summary);
+            if let Some(bar) = bar {
+                bar.inc(b - a);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn progress_bar(wanted: bool, total: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !wanted || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} trials ({per_sec}, eta {eta})",
+    ) {
+        bar.set_style(style);
+    }
+    Some(bar)
+}

@@ -1,0 +1,220 @@
+//! Scenario files: reading, overlaying, overriding and validating them (DESIGN.md section 3).
+//!
+//! A [`Document`] is a scenario file as text plus what was layered on it: what-if overlays
+//! (`--with CHANGES.toml`, matched by id) and field overrides by path (`--vary`, `--set`).
+//! [`Document::compile`] validates it into a [`Scenario`]; nothing unvalidated reaches the
+//! engine. Errors in the file itself carry its line and column; errors that only an override
+//! causes name the override instead.
+//!
+//! ```
+//! let text = r#"
+//! [scenario]
+//! name = "tiny"
+//! start = "2007-10-03"
+//! horizon_days = 100
+//!
+//! [[party]]
+//! id = "A"
+//! [[party]]
+//! id = "B"
+//!
+//! [[phase]]
+//! id = "p"
+//!
+//! [[action]]
+//! id = "x"
+//! party = "A"
+//! phase = "p"
+//! "#;
+//! let scenario = negsim::scenario::from_str(text, "tiny.toml").unwrap();
+//! assert_eq!(scenario.parties.len(), 2);
+//! assert_eq!(scenario.horizon, 100);
+//! ```
+
+pub mod compile;
+pub mod path;
+pub mod raw;
+
+pub use compile::{BestCase, MAX_HORIZON_DAYS, best_case, line_col};
+pub use path::{Override, ParamPath};
+
+use crate::error::{Error, Result};
+use crate::model::Scenario;
+use compile::Ctx;
+use std::path::Path;
+
+/// The bundled default scenario, compiled into the binary so `negsim run` works anywhere.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/second-phase-2007.toml");
+/// The file name the bundled default is reported under.
+pub const DEFAULT_SCENARIO_FILE: &str = "scenarios/second-phase-2007.toml";
+
+/// Compile scenario text; `label` names it in errors.
+///
+/// # Errors
+/// [`Error::Scenario`] with the line and column of the fault.
+pub fn from_str(text: &str, label: &str) -> Result<Scenario> {
+    Document::from_text(label, text)?.compile()
+}
+
+/// Read and compile a scenario file.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read; [`Error::Scenario`] when it is not valid.
+pub fn load(path: &Path) -> Result<Scenario> {
+    Document::open(path)?.compile()
+}
+
+/// A scenario file, with any overlays applied, ready to compile (possibly many times, once
+/// per sweep point).
+#[derive(Debug, Clone)]
+pub struct Document {
+    label: String,
+    /// The original text of the base file.
+    base_text: String,
+    /// The base file with overlays applied, as a TOML table.
+    table: toml::Table,
+    /// Labels of the overlays applied, in order.
+    overlays: Vec<String>,
+}
+
+impl Document {
+    /// Read a scenario file.
+    ///
+    /// # Errors
+    /// As [`Document::from_text`], or [`Error::Io`].
+    pub fn open(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::from_text(&path.display().to_string(), &text)
+    }
+
+    /// Parse scenario text. Syntax, unknown keys and types are checked here, with positions.
+    ///
+    /// # Errors
+    /// [`Error::Scenario`] for a TOML syntax error, an unknown key or a wrong type.
+    pub fn from_text(label: &str, text: &str) -> Result<Self> {
+        let ctx = Ctx {
+            label,
+            text: Some(text),
+        };
+        compile::parse(&ctx, text)?;
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| ctx.err(e.span(), e.message().to_string()))?;
+        Ok(Document {
+            label: label.to_string(),
+            base_text: text.to_string(),
+            table,
+            overlays: Vec::new(),
+        })
+    }
+
+    /// The label of the base file.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The base file's text (what the manifest hashes).
+    pub fn base_text(&self) -> &str {
+        &self.base_text
+    }
+
+    /// Labels of the overlays applied so far.
+    pub fn overlays(&self) -> &[String] {
+        &self.overlays
+    }
+
+    /// Apply a what-if overlay: tables matched by id replace the fields they give; new ids
+    /// are added (DESIGN.md section 3, issue "what-if overlays").
+    ///
+    /// # Errors
+    /// [`Error::Scenario`] when the overlay is not valid TOML of the scenario format.
+    pub fn apply_overlay(&mut self, label: &str, text: &str) -> Result<()> {
+        let ctx = Ctx {
+            label,
+            text: Some(text),
+        };
+        // Same keys and types as a scenario file (all fields optional there too).
+        compile::parse(&ctx, text)?;
+        let overlay: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| ctx.err(e.span(), e.message().to_string()))?;
+        path::merge_overlay(&mut self.table, &overlay).map_err(|m| ctx.err(None, m))?;
+        self.overlays.push(label.to_string());
+        Ok(())
+    }
+
+    /// Read and apply an overlay file.
+    ///
+    /// # Errors
+    /// As [`Document::apply_overlay`], or [`Error::Io`].
+    pub fn apply_overlay_file(&mut self, path: &Path) -> Result<()> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        self.apply_overlay(&path.display().to_string(), &text)
+    }
+
+    /// Compile the document as it stands.
+    ///
+    /// # Errors
+    /// [`Error::Scenario`] naming the fault.
+    pub fn compile(&self) -> Result<Scenario> {
+        self.compile_with(&[])
+    }
+
+    /// Compile with field overrides applied (a sweep point, or `--set`).
+    ///
+    /// # Errors
+    /// [`Error::Usage`] for a path that names nothing; [`Error::Scenario`] for a value the
+    /// scenario rules reject.
+    pub fn compile_with(&self, overrides: &[Override]) -> Result<Scenario> {
+        if overrides.is_empty() && self.overlays.is_empty() {
+            let ctx = Ctx {
+                label: &self.label,
+                text: Some(&self.base_text),
+            };
+            let raw = compile::parse(&ctx, &self.base_text)?;
+            return compile::compile(&ctx, &raw);
+        }
+        let mut table = self.table.clone();
+        for o in overrides {
+            path::set(&mut table, &o.path, o.value)?;
+        }
+        let text = toml::to_string(&table)
+            .map_err(|e| Error::Usage(format!("cannot rebuild the scenario: {e}")))?;
+        let mut label = self.label.clone();
+        for o in &self.overlays {
+            label.push_str(&format!(" + {o}"));
+        }
+        for o in overrides {
+            label.push_str(&format!(" with {}={}", o.path, o.value));
+        }
+        let ctx = Ctx {
+            label: &label,
+            text: None,
+        };
+        let raw = compile::parse(&ctx, &text)?;
+        compile::compile(&ctx, &raw)
+    }
+
+    /// Check that a path names a numeric field of this document, without setting it.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] naming the path and listing valid ones near it.
+    pub fn check_path(&self, path: &ParamPath) -> Result<()> {
+        let mut t = self.table.clone();
+        let current = path::get(&t, path)?;
+        path::set(&mut t, path, current.unwrap_or(0.0))
+    }
+
+    /// The current value at a path (when the file sets it).
+    ///
+    /// # Errors
+    /// [`Error::Usage`] for a path that names nothing.
+    pub fn value_at(&self, path: &ParamPath) -> Result<Option<f64>> {
+        path::get(&self.table, path)
+    }
+
+    /// Every numeric path this document offers (for help and error messages).
+    pub fn paths(&self) -> Vec<String> {
+        path::all_paths(&self.table)
+    }
+}

@@ -1,0 +1,197 @@
+//! Summary statistics with constant memory: exact counts per value, Wilson intervals.
+//!
+//! Every metric of `summary.csv` is accumulated as a count per distinct value
+//! ([`Histogram`]). Days are whole numbers below the horizon, delays and counts are whole
+//! numbers, and a quantity takes one of few sums, so the state is bounded by the range of the
+//! values, never by the number of trials. From the counts come exact quantiles, and a mean and
+//! standard deviation summed in ascending order of value, so a summary does not depend on the
+//! order in which trials arrived: threads, batches and shards give the same bytes.
+//!
+//! Quantiles are the linear interpolation between order statistics that numpy and pandas use
+//! by default (Hyndman and Fan type 7), so a user can check any figure with
+//! `df[col].quantile(0.95)`.
+
+use std::collections::BTreeMap;
+
+/// The normal quantile for a two-sided 95% interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// Counts per distinct value. Values are compared by their exact bits (after mapping -0 to 0).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Histogram {
+    counts: BTreeMap<OrdF64, u64>,
+    n: u64,
+}
+
+/// An f64 with a total order (values here are finite).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OrdF64(f64);
+impl Eq for OrdF64 {}
+impl PartialOrd for OrdF64 {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for OrdF64 {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+impl Histogram {
+    /// Count one value.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.add_n(x, 1);
+    }
+
+    /// Count a value `k` times.
+    pub fn add_n(&mut self, x: f64, k: u64) {
+        if k == 0 {
+            return;
+        }
+        let x = if x == 0.0 { 0.0 } else { x };
+        *self.counts.entry(OrdF64(x)).or_insert(0) += k;
+        self.n += k;
+    }
+
+    /// Add another histogram's counts.
+    pub fn merge(&mut self, other: &Histogram) {
+        for (v, c) in &other.counts {
+            self.add_n(v.0, *c);
+        }
+    }
+
+    /// Number of values counted.
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// (value, count) in ascending order.
+    pub fn iter(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        self.counts.iter().map(|(v, c)| (v.0, *c))
+    }
+
+    /// Mean, summed in ascending order of value.
+    pub fn mean(&self) -> Option<f64> {
+        if self.n == 0 {
+            return None;
+        }
+        let mut s = 0.0;
+        for (v, c) in self.iter() {
+            s += v * c as f64;
+        }
+        Some(s / self.n as f64)
+    }
+
+    /// Sample standard deviation (n - 1 in the denominator); `None` below two values.
+    pub fn sd(&self) -> Option<f64> {
+        if self.n < 2 {
+            return None;
+        }
+        let m = self.mean()?;
+        let mut ss = 0.0;
+        for (v, c) in self.iter() {
+            ss += (v - m) * (v - m) * c as f64;
+        }
+        Some((ss / (self.n - 1) as f64).sqrt())
+    }
+
+    /// The `k`-th smallest value, 0-based.
+    fn order_stat(&self, k: u64) -> f64 {
+        let mut seen = 0;
+        for (v, c) in self.iter() {
+            seen += c;
+            if k < seen {
+                return v;
+            }
+        }
+        self.counts.keys().next_back().map_or(f64::NAN, |v| v.0)
+    }
+
+    /// Quantile `q` in [0, 1], type 7 (numpy's default linear interpolation).
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        if self.n == 0 {
+            return None;
+        }
+        let h = (self.n - 1) as f64 * q;
+        let lo = h.floor();
+        let x0 = self.order_stat(lo as u64);
+        let frac = h - lo;
+        if frac == 0.0 {
+            return Some(x0);
+        }
+        let x1 = self.order_stat(lo as u64 + 1);
+        Some(x0 + frac * (x1 - x0))
+    }
+}
+
+/// The Wilson score 95% interval for `k` successes in `n` trials.
+pub fn wilson(k: u64, n: u64) -> Option<(f64, f64)> {
+    if n == 0 {
+        return None;
+    }
+    let n_f = n as f64;
+    let p = k as f64 / n_f;
+    let z2 = Z95 * Z95;
+    let denom = 1.0 + z2 / n_f;
+    let centre = (p + z2 / (2.0 * n_f)) / denom;
+    let half = Z95 * (p * (1.0 - p) / n_f + z2 / (4.0 * n_f * n_f)).sqrt() / denom;
+    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
+}
+
+/// The 95% interval of a mean, normal approximation: `mean +- 1.96 sd / sqrt(n)`.
+pub fn mean_interval(mean: f64, sd: f64, n: u64) -> (f64, f64) {
+    let half = Z95 * sd / (n as f64).sqrt();
+    (mean - half, mean + half)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_match_numpy_type_7() {
+        let mut h = Histogram::default();
+        for x in [1.0, 2.0, 3.0, 4.0, 10.0] {
+            h.add(x);
+        }
+        // numpy.quantile([1,2,3,4,10], [0.05, 0.25, 0.5, 0.75, 0.95])
+        let want = [1.2, 2.0, 3.0, 4.0, 8.8];
+        for (q, w) in [0.05, 0.25, 0.5, 0.75, 0.95].into_iter().zip(want) {
+            assert!((h.quantile(q).unwrap() - w).abs() < 1e-12, "{q}");
+        }
+        assert_eq!(h.mean(), Some(4.0));
+        // sample sd of [1,2,3,4,10]
+        assert!((h.sd().unwrap() - 3.535_533_905_932_737_6).abs() < 1e-12);
+    }
+
+    #[test]
+    fn order_does_not_matter() {
+        let xs = [0.1, 7.0, 0.3, 7.0, 1e6, 0.2];
+        let mut a = Histogram::default();
+        let mut b = Histogram::default();
+        for x in xs {
+            a.add(x);
+        }
+        for x in xs.iter().rev() {
+            b.add(*x);
+        }
+        assert_eq!(a.mean().unwrap().to_bits(), b.mean().unwrap().to_bits());
+        let mut c = Histogram::default();
+        c.merge(&a);
+        assert_eq!(c, a);
+    }
+
+    #[test]
+    fn wilson_known_values() {
+        // k = 0, n = 10: (0, 0.2775)
+        let (lo, hi) = wilson(0, 10).unwrap();
+        assert_eq!(lo, 0.0);
+        assert!((hi - 0.277_532_799_862_414_2).abs() < 1e-9, "{hi}");
+        // k = 5, n = 10: symmetric around 0.5
+        let (lo, hi) = wilson(5, 10).unwrap();
+        assert!((lo + hi - 1.0).abs() < 1e-12);
+        assert!((lo - 0.236_593_090_512_564_6).abs() < 1e-9, "{lo}");
+    }
+}

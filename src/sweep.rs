@@ -1,0 +1,323 @@
+//! Sweeps: which points a run visits (DESIGN.md section 6).
+//!
+//! `--vary PATH=VALUES` takes a list (`0.2,0.4,0.6`) or a range `start:stop:count` (both
+//! ends included); several make the full grid, the first varying slowest, points numbered
+//! from 0 in that order. `--design lhs --points N` instead draws a Latin hypercube over
+//! `PATH=LO..HI` ranges: each range is cut into N equal strata, each stratum used once, the
+//! strata paired at random and a point drawn uniformly inside each. The design draws from
+//! stream `2^64 - 1` of the master seed (trials use streams `0, 1, ...`), so the same seed
+//! gives the same points. Generated values are rounded to 12 significant digits (so a range
+//! prints `0.6`, not `0.6000000000000001`), and fields in whole days to whole numbers.
+//!
+//! Every point is compiled like a scenario file before any trial runs, so a bad value is an
+//! error up front, naming the point.
+
+use crate::error::{Error, Result};
+use crate::rng;
+use crate::run::Point;
+use crate::scenario::{Document, Override, ParamPath};
+use rand::seq::SliceRandom;
+
+/// One `--vary`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vary {
+    /// The field.
+    pub path: ParamPath,
+    /// The values part as written.
+    pub spec: String,
+    /// Grid values (empty for an LHS range).
+    pub values: Vec<f64>,
+    /// `LO..HI` for a sampling design.
+    pub range: Option<(f64, f64)>,
+}
+
+/// How points are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Design {
+    /// Every combination of the listed values.
+    Grid,
+    /// A Latin hypercube of this many points.
+    Lhs {
+        /// Number of points.
+        points: u64,
+    },
+}
+
+/// Round to 12 significant digits.
+pub fn tidy(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
+fn num(s: &str, whole: &str) -> Result<f64> {
+    let t = s.trim();
+    let x: f64 = t
+        .parse()
+        .map_err(|_| Error::Usage(format!("--vary {whole}: `{t}` is not a number")))?;
+    if !x.is_finite() {
+        return Err(Error::Usage(format!(
+            "--vary {whole}: `{t}` is not a finite number"
+        )));
+    }
+    Ok(x)
+}
+
+impl Vary {
+    /// Parse `PATH=VALUES`.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] saying what form was expected.
+    pub fn parse(s: &str) -> Result<Self> {
+        let (p, v) = s.split_once('=').ok_or_else(|| {
+            Error::Usage(format!(
+                "--vary `{s}`: write PATH=VALUES, e.g. party.DPRK.compliance=0.2,0.4,0.6 or =0.2:0.8:4 or (with --design lhs) =0.2..0.8"
+            ))
+        })?;
+        let path = ParamPath::parse(p)?;
+        let spec = v.trim().to_string();
+        if let Some((lo, hi)) = spec.split_once("..") {
+            let (lo, hi) = (num(lo, s)?, num(hi, s)?);
+            if lo > hi {
+                return Err(Error::Usage(format!(
+                    "--vary {s}: range LO..HI needs LO <= HI"
+                )));
+            }
+            return Ok(Vary {
+                path,
+                spec,
+                values: vec![],
+                range: Some((lo, hi)),
+            });
+        }
+        let values = if spec.contains(':') {
+            let parts: Vec<&str> = spec.split(':').collect();
+            if parts.len() != 3 {
+                return Err(Error::Usage(format!(
+                    "--vary {s}: a range is start:stop:count, e.g. 0.2:0.8:4"
+                )));
+            }
+            let (a, b) = (num(parts[0], s)?, num(parts[1], s)?);
+            let n: u64 = parts[2].trim().parse().map_err(|_| {
+                Error::Usage(format!(
+                    "--vary {s}: count `{}` must be a whole number >= 1",
+                    parts[2].trim()
+                ))
+            })?;
+            if n == 0 || (n == 1 && a != b) {
+                return Err(Error::Usage(format!(
+                    "--vary {s}: count must be >= 2 for a range with two ends (or 1 when start = stop)"
+                )));
+            }
+            if n > 1_000_000 {
+                return Err(Error::Usage(format!(
+                    "--vary {s}: count {n} is too many points"
+                )));
+            }
+            if n == 1 {
+                vec![a]
+            } else {
+                (0..n)
+                    .map(|k| tidy(a + (b - a) * k as f64 / (n - 1) as f64))
+                    .collect()
+            }
+        } else {
+            spec.split(',')
+                .map(|x| num(x, s))
+                .collect::<Result<Vec<f64>>>()?
+        };
+        if values.is_empty() {
+            return Err(Error::Usage(format!("--vary {s}: no values")));
+        }
+        Ok(Vary {
+            path,
+            spec,
+            values,
+            range: None,
+        })
+    }
+}
+
+/// The parameter values of every point, in point order.
+///
+/// # Errors
+/// [`Error::Usage`] when the varies do not fit the design (a list with `lhs`, a range with a
+/// grid).
+pub fn combinations(
+    varies: &[Vary],
+    design: Design,
+    seed: u64,
+    whole: &[bool],
+) -> Result<Vec<Vec<f64>>> {
+    match design {
+        Design::Grid => {
+            if let Some(v) = varies.iter().find(|v| v.range.is_some()) {
+                return Err(Error::Usage(format!(
+                    "--vary {}={}: LO..HI ranges go with --design lhs; a grid takes a list or start:stop:count",
+                    v.path, v.spec
+                )));
+            }
+            let mut out: Vec<Vec<f64>> = vec![vec![]];
+            for v in varies {
+                let mut next = Vec::with_capacity(out.len() * v.values.len());
+                for prefix in &out {
+                    for &x in &v.values {
+                        let mut p = prefix.clone();
+                        p.push(x);
+                        next.push(p);
+                    }
+                }
+                out = next;
+            }
+            Ok(out)
+        }
+        Design::Lhs { points } => {
+            if points == 0 {
+                return Err(Error::Usage("--points must be at least 1".into()));
+            }
+            if varies.is_empty() {
+                return Err(Error::Usage(
+                    "--design lhs needs at least one --vary PATH=LO..HI".into(),
+                ));
+            }
+            let mut r = rng::trial_rng(seed, u64::MAX);
+            let n = points as usize;
+            let mut columns: Vec<Vec<f64>> = Vec::new();
+            for (k, v) in varies.iter().enumerate() {
+                let Some((lo, hi)) = v.range else {
+                    return Err(Error::Usage(format!(
+                        "--vary {}={}: --design lhs takes a range LO..HI",
+                        v.path, v.spec
+                    )));
+                };
+                let mut strata: Vec<usize> = (0..n).collect();
+                strata.shuffle(&mut r);
+                let col = strata
+                    .into_iter()
+                    .map(|s| {
+                        let u = rng::uniform(&mut r);
+                        let x = lo + (hi - lo) * (s as f64 + u) / n as f64;
+                        if whole.get(k).copied().unwrap_or(false) {
+                            x.round()
+                        } else {
+                            tidy(x)
+                        }
+                    })
+                    .collect();
+                columns.push(col);
+            }
+            Ok((0..n)
+                .map(|i| columns.iter().map(|c| c[i]).collect())
+                .collect())
+        }
+    }
+}
+
+/// Compile every point. Point `i` sets each varied path to `combos[i]`.
+///
+/// # Errors
+/// The first point that does not compile, named with its parameters.
+pub fn build_points(doc: &Document, varies: &[Vary], combos: &[Vec<f64>]) -> Result<Vec<Point>> {
+    for v in varies {
+        doc.check_path(&v.path)?;
+    }
+    let mut points = Vec::with_capacity(combos.len());
+    for (i, values) in combos.iter().enumerate() {
+        let overrides: Vec<Override> = varies
+            .iter()
+            .zip(values)
+            .map(|(v, &x)| Override {
+                path: v.path.clone(),
+                value: x,
+            })
+            .collect();
+        let scenario = doc.compile_with(&overrides).map_err(|e| {
+            let what: Vec<String> = overrides
+                .iter()
+                .map(|o| format!("{}={}", o.path, o.value))
+                .collect();
+            match e {
+                Error::Scenario { location, message } => Error::Scenario {
+                    location,
+                    message: format!("sweep point {i} ({}): {message}", what.join(", ")),
+                },
+                Error::Usage(m) => {
+                    Error::Usage(format!("sweep point {i} ({}): {m}", what.join(", ")))
+                }
+                other => other,
+            }
+        })?;
+        points.push(Point {
+            index: i as u64,
+            values: values.clone(),
+            scenario,
+        });
+    }
+    Ok(points)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_and_ranges() {
+        assert_eq!(Vary::parse("a.b=0.2,0.4").unwrap().values, vec![0.2, 0.4]);
+        assert_eq!(
+            Vary::parse("a.b=0.2:0.8:4").unwrap().values,
+            vec![0.2, 0.4, 0.6, 0.8]
+        );
+        assert_eq!(Vary::parse("a.b=1:1:1").unwrap().values, vec![1.0]);
+        assert!(Vary::parse("a.b=0.2:0.8").is_err());
+        assert!(Vary::parse("a.b=0.2:0.8:1").is_err());
+        assert!(Vary::parse("a.b=x").is_err());
+        assert!(Vary::parse("a.b").is_err());
+        assert_eq!(Vary::parse("a.b=0..1").unwrap().range, Some((0.0, 1.0)));
+    }
+
+    #[test]
+    fn grid_first_varies_slowest() {
+        let v = [
+            Vary::parse("a.b=1,2").unwrap(),
+            Vary::parse("c.d=10,20,30").unwrap(),
+        ];
+        let c = combinations(&v, Design::Grid, 0, &[]).unwrap();
+        assert_eq!(
+            c,
+            vec![
+                vec![1., 10.],
+                vec![1., 20.],
+                vec![1., 30.],
+                vec![2., 10.],
+                vec![2., 20.],
+                vec![2., 30.]
+            ]
+        );
+    }
+
+    #[test]
+    fn lhs_fills_every_stratum_once_and_is_seeded() {
+        let v = [
+            Vary::parse("a.b=0..1").unwrap(),
+            Vary::parse("c.d=10..20").unwrap(),
+        ];
+        let c = combinations(&v, Design::Lhs { points: 50 }, 7, &[false, false]).unwrap();
+        assert_eq!(
+            c,
+            combinations(&v, Design::Lhs { points: 50 }, 7, &[false, false]).unwrap()
+        );
+        assert_ne!(
+            c,
+            combinations(&v, Design::Lhs { points: 50 }, 8, &[false, false]).unwrap()
+        );
+        for (k, (lo, hi)) in [(0.0, 1.0), (10.0, 20.0)].into_iter().enumerate() {
+            let mut seen = [0; 50];
+            for p in &c {
+                let s = (((p[k] - lo) / (hi - lo)) * 50.0).floor() as usize;
+                seen[s.min(49)] += 1;
+            }
+            assert!(seen.iter().all(|&x| x == 1), "{seen:?}");
+        }
+    }
+}
