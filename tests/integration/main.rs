@@ -1,0 +1,6 @@
+//! negsim's integration tests: one binary, one module per area.
+//!
+//! Statistical tests use a fixed seed and a tolerance in standard errors, so they cannot
+//! flake: a failure means the distribution changed.
+
+mod common;
