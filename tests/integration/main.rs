@@ -4,3 +4,5 @@
 //! flake: a failure means the distribution changed.
 
 mod common;
+mod equivalence;
+mod rules;
