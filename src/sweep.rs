@@ -233,6 +233,9 @@ pub fn build_points(doc: &Document, varies: &[Vary], combos: &[Vec<f64>]) -> Res
             })
             .collect();
         let scenario = doc.compile_with(&overrides).map_err(|e| {
+            if varies.is_empty() {
+                return e;
+            }
             let what: Vec<String> = overrides
                 .iter()
                 .map(|o| format!("{}={}", o.path, o.value))

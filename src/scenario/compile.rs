@@ -148,14 +148,21 @@ impl Ids {
             ctx.err(
                 Some(id.span()),
                 format!(
-                    "{whose} names {} `{}`, which is not declared; declared {}s: {}",
+                    "{whose} names {} `{}`, which is not declared; declared {}: {}",
                     self.kind,
                     id.get_ref(),
-                    self.kind,
+                    plural(self.kind),
                     list(&self.names)
                 ),
             )
         })
+    }
+}
+
+fn plural(kind: &str) -> String {
+    match kind {
+        "party" => "parties".into(),
+        other => format!("{other}s"),
     }
 }
 

@@ -6,3 +6,4 @@
 mod common;
 mod equivalence;
 mod rules;
+mod validation;

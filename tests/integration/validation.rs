@@ -1,0 +1,333 @@
+//! One test per kind of bad scenario file: each error names the file, the line and column
+//! where there is one, and the id or field at fault.
+
+use crate::common::*;
+
+const GOOD: &str = r#"[scenario]
+name = "t"
+start = "2007-10-03"
+horizon = "2008-12-31"
+
+[[party]]
+id = "A"
+[[party]]
+id = "B"
+
+[[phase]]
+id = "p"
+[[phase]]
+id = "q"
+after = ["p"]
+
+[[action]]
+id = "x"
+party = "A"
+phase = "p"
+[[action]]
+id = "y"
+party = ["A", "B"]
+phase = "q"
+requires = ["x"]
+"#;
+
+/// The error message for a file, which must fail to compile.
+fn err(text: &str) -> String {
+    match negsim::scenario::from_str(text, "bad.toml") {
+        Ok(_) => panic!("compiled but should not:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn assert_has(msg: &str, parts: &[&str]) {
+    for p in parts {
+        assert!(msg.contains(p), "message {msg:?} lacks {p:?}");
+    }
+}
+
+#[test]
+fn the_good_file_compiles() {
+    let s = scenario(GOOD);
+    assert_eq!(s.horizon, 455);
+    assert_eq!(s.actions[1].actors, vec![0, 1]);
+}
+
+#[test]
+fn toml_syntax_error_has_line_and_column() {
+    let m = err(&GOOD.replace("id = \"B\"", "id = \"B"));
+    assert_has(&m, &["bad.toml:9:"]);
+}
+
+#[test]
+fn unknown_key_is_a_typo_with_position() {
+    let m = err(&GOOD.replace(
+        "id = \"A\"\n[[party]]",
+        "id = \"A\"\ncomplience = 0.5\n[[party]]",
+    ));
+    assert_has(&m, &["bad.toml:8:1", "complience", "compliance"]);
+}
+
+#[test]
+fn unknown_table_is_rejected() {
+    let m = err(&format!("{GOOD}\n[[actor]]\nid = \"z\"\n"));
+    assert_has(&m, &["actor"]);
+}
+
+#[test]
+fn unknown_party_in_an_action() {
+    let m = err(&GOOD.replace("party = \"A\"", "party = \"DPRKK\""));
+    assert_has(
+        &m,
+        &[
+            "bad.toml:19:",
+            "action `x`",
+            "party `DPRKK`",
+            "declared parties: A, B",
+        ],
+    );
+}
+
+#[test]
+fn unknown_phase_in_an_action() {
+    let m = err(&GOOD.replace("phase = \"p\"\n[[action]]", "phase = \"nope\"\n[[action]]"));
+    assert_has(&m, &["action `x`", "phase `nope`", "p, q"]);
+}
+
+#[test]
+fn unknown_action_in_requires() {
+    let m = err(&GOOD.replace("requires = [\"x\"]", "requires = [\"xx@started\"]"));
+    assert_has(&m, &["bad.toml:25:", "action `y`: requires", "action `xx`"]);
+}
+
+#[test]
+fn unknown_phase_in_after() {
+    let m = err(&GOOD.replace("after = [\"p\"]", "after = [\"pp\"]"));
+    assert_has(&m, &["phase `q`: after", "`pp`"]);
+}
+
+#[test]
+fn unknown_party_in_a_shock() {
+    let m = err(&format!(
+        "{GOOD}\n[[shock]]\nid = \"s\"\nrate_per_year = 1\nfrom = [\"A\"]\ntoward = [\"C\"]\ntrust_drop = 0.1\n"
+    ));
+    assert_has(&m, &["shock `s`: toward", "party `C`"]);
+    let m = err(&format!(
+        "{GOOD}\n[[shock]]\nid = \"s\"\nrate_per_year = 1\npause = [\"Z\"]\npause_days = 3\n"
+    ));
+    assert_has(&m, &["shock `s`: pause", "party `Z`"]);
+}
+
+#[test]
+fn unknown_party_in_trust_overrides() {
+    let m = err(&GOOD.replace(
+        "id = \"A\"\n[[party]]",
+        "id = \"A\"\ntrust = { US = 0.3 }\n[[party]]",
+    ));
+    assert_has(&m, &["bad.toml:8:", "party `A`: trust", "party `US`"]);
+}
+
+#[test]
+fn unknown_action_in_requires_at_least() {
+    let m = err(&GOOD.replace(
+        "requires = [\"x\"]",
+        "requires_at_least = { n = 1, of = [\"x\", \"w\"] }",
+    ));
+    assert_has(&m, &["requires_at_least.of", "action `w`"]);
+}
+
+#[test]
+fn duplicate_ids() {
+    let m = err(&GOOD.replace("id = \"B\"", "id = \"A\""));
+    assert_has(&m, &["bad.toml:9:", "party `A` is declared twice"]);
+    let m = err(&GOOD.replace("id = \"y\"", "id = \"x\""));
+    assert_has(&m, &["action `x` is declared twice"]);
+}
+
+#[test]
+fn requirement_cycles() {
+    let m = err(&GOOD.replace("requires = [\"x\"]", "requires = [\"y\"]"));
+    assert_has(&m, &["action `y` requires itself", "cycle"]);
+    let m = err(&(GOOD
+        .replace(
+            "phase = \"q\"\nrequires = [\"x\"]",
+            "phase = \"p\"\nrequires = [\"x\"]",
+        )
+        .replace(
+            "party = \"A\"\nphase = \"p\"",
+            "party = \"A\"\nphase = \"p\"\nrequires = [\"y@started\"]",
+        )
+        .replace("after = [\"p\"]\n", "")
+        + "[[action]]\nid = \"w\"\nparty = \"A\"\nphase = \"q\"\n"));
+    assert_has(&m, &["requirement cycle: x -> y -> x"]);
+}
+
+#[test]
+fn phase_cycles() {
+    let m = err(&GOOD.replace(
+        "[[phase]]\nid = \"p\"\n",
+        "[[phase]]\nid = \"p\"\nafter = [\"q\"]\n",
+    ));
+    assert_has(&m, &["phase cycle: p -> q -> p"]);
+}
+
+#[test]
+fn values_out_of_range() {
+    let m = err(&GOOD.replace(
+        "id = \"A\"\n[[party]]",
+        "id = \"A\"\ncompliance = 1.5\n[[party]]",
+    ));
+    assert_has(&m, &["party `A`: compliance = 1.5 is outside [0, 1]"]);
+    let m = err(&GOOD.replace(
+        "horizon = \"2008-12-31\"",
+        "horizon = \"2008-12-31\"\nreview_every_days = 0",
+    ));
+    assert_has(&m, &["review_every_days = 0 is outside [1,"]);
+    let m = err(&GOOD.replace(
+        "id = \"A\"\n[[party]]",
+        "id = \"A\"\nreciprocity = -1\n[[party]]",
+    ));
+    assert_has(&m, &["reciprocity = -1 must be a number >= 0"]);
+    let m = err(&format!("{GOOD}\n[defaults]\ntrust_loss = 2\n"));
+    assert_has(&m, &["[defaults] trust_loss = 2 is outside [0, 1]"]);
+    let m = err(&format!(
+        "{GOOD}\n[[shock]]\nid = \"s\"\nrate_per_year = -1\n"
+    ));
+    assert_has(&m, &["shock `s`: rate_per_year = -1"]);
+}
+
+#[test]
+fn bad_durations() {
+    let m = err(&GOOD.replace(
+        "phase = \"p\"\n[[action]]",
+        "phase = \"p\"\nduration = { uniform = [9, 3] }\n[[action]]",
+    ));
+    assert_has(
+        &m,
+        &["action `x`: duration uniform = [9, 3] needs 0 <= a <= b"],
+    );
+    let m = err(&GOOD.replace(
+        "phase = \"p\"\n[[action]]",
+        "phase = \"p\"\nduration = { lognormal = { median = 10, sigma = -0.5 } }\n[[action]]",
+    ));
+    assert_has(&m, &["lognormal sigma = -0.5 must be >= 0"]);
+    let m = err(&GOOD.replace(
+        "phase = \"p\"\n[[action]]",
+        "phase = \"p\"\nduration = { triangular = [1, 9, 3] }\n[[action]]",
+    ));
+    assert_has(
+        &m,
+        &["triangular = [1, 9, 3] needs 0 <= min <= mode <= max"],
+    );
+    let m = err(&GOOD.replace(
+        "phase = \"p\"\n[[action]]",
+        "phase = \"p\"\nduration = { weibull = 3 }\n[[action]]",
+    ));
+    assert_has(&m, &["weibull"]);
+    let m = err(&GOOD.replace(
+        "phase = \"p\"\n[[action]]",
+        "phase = \"p\"\nduration = { fixed = -2 }\n[[action]]",
+    ));
+    assert_has(&m, &["fixed = -2"]);
+}
+
+#[test]
+fn dates_before_the_start() {
+    let m = err(&GOOD.replace("horizon = \"2008-12-31\"", "horizon = \"2007-01-01\""));
+    assert_has(
+        &m,
+        &[
+            "bad.toml:4:",
+            "horizon 2007-01-01 is before the start 2007-10-03",
+        ],
+    );
+    let m = err(&GOOD.replace(
+        "phase = \"p\"\n[[action]]",
+        "phase = \"p\"\ndeadline = \"2007-09-30\"\n[[action]]",
+    ));
+    assert_has(
+        &m,
+        &["action `x`: deadline 2007-09-30 is before the scenario start 2007-10-03"],
+    );
+    let m = err(&GOOD.replace("horizon = \"2008-12-31\"", "horizon_days = -3"));
+    assert_has(&m, &["horizon_days = -3"]);
+    let m = err(&GOOD.replace("start = \"2007-10-03\"", "start = \"2007-13-03\""));
+    assert_has(&m, &["\"2007-13-03\" is not a date", "YYYY-MM-DD"]);
+}
+
+#[test]
+fn requires_at_least_asking_for_more_than_it_lists() {
+    let m = err(&GOOD.replace(
+        "requires = [\"x\"]",
+        "requires_at_least = { n = 3, of = [\"x\"] }",
+    ));
+    assert_has(
+        &m,
+        &["action `y`: requires_at_least asks for n = 3 of 1 listed"],
+    );
+}
+
+#[test]
+fn phase_with_no_action() {
+    let m = err(&GOOD.replace(
+        "[[phase]]\nid = \"q\"",
+        "[[phase]]\nid = \"empty\"\n[[phase]]\nid = \"q\"",
+    ));
+    assert_has(&m, &["phase `empty` holds no action"]);
+}
+
+#[test]
+fn missing_or_empty_scenario_table() {
+    let m = err(&GOOD.replace(
+        "[scenario]\nname = \"t\"\nstart = \"2007-10-03\"\nhorizon = \"2008-12-31\"\n",
+        "",
+    ));
+    assert_has(&m, &["[scenario] table is missing"]);
+    let m = err(&GOOD.replace(
+        "name = \"t\"\nstart = \"2007-10-03\"\nhorizon = \"2008-12-31\"\n",
+        "",
+    ));
+    assert_has(&m, &["bad.toml:1:1", "[scenario] name is missing"]);
+    let m = err("");
+    assert_has(&m, &["[scenario] table is missing"]);
+}
+
+#[test]
+fn an_action_no_trial_could_make_due() {
+    // y (phase q, which starts after p) is required by x in phase p: a deadlock.
+    let m = err(&GOOD.replace("requires = [\"x\"]", "").replace(
+        "party = \"A\"\nphase = \"p\"",
+        "party = \"A\"\nphase = \"p\"\nrequires = [\"y\"]",
+    ));
+    assert_has(&m, &["can never become due"]);
+    // A phase that starts after the horizon.
+    let m = err(&GOOD.replace("after = [\"p\"]", "start = \"2009-06-01\""));
+    assert_has(&m, &["action `y` cannot become due before the horizon"]);
+}
+
+#[test]
+fn quantity_and_unit_go_together() {
+    let m = err(&GOOD.replace(
+        "phase = \"p\"\n[[action]]",
+        "phase = \"p\"\nquantity = 5\n[[action]]",
+    ));
+    assert_has(&m, &["action `x`: quantity needs a unit"]);
+}
+
+#[test]
+fn bad_file_exits_with_code_2_and_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("typo.toml");
+    std::fs::write(&f, GOOD.replace("party = \"A\"", "party = \"Q\"")).unwrap();
+    let out = negsim()
+        .args(["run"])
+        .arg(&f)
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains("typo.toml:19:"), "{err}");
+    assert!(!err.contains("sweep point"), "{err}");
+    assert!(!dir.path().join("o").join("manifest.json").exists());
+}
