@@ -2,9 +2,9 @@
 
 #![allow(dead_code)]
 
+use negsim::Scenario;
 use negsim::engine::{Trial, TrialResult};
 use negsim::rng;
-use negsim::Scenario;
 use std::path::PathBuf;
 
 /// Compile scenario text, panicking with the error (tests only).

@@ -7,10 +7,10 @@
 //! skipping ahead (2.10) changes no distribution.
 
 use crate::common::*;
+use negsim::Scenario;
 use negsim::engine::literal::LiteralTrial;
 use negsim::engine::{Outcome, Recorder, Trial, TrialResult};
 use negsim::rng::{self, TrialRng};
-use negsim::Scenario;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 use rand::Rng;
@@ -54,7 +54,10 @@ pub fn random_scenario(seed: u64) -> String {
         if pick(&mut r, 3) == 0 {
             let other = &ids[pick(&mut r, n as u64) as usize];
             if other != id {
-                t.push_str(&format!("trust = {{ {other} = {} }}\n", unif(&mut r, 0.1, 1.0)));
+                t.push_str(&format!(
+                    "trust = {{ {other} = {} }}\n",
+                    unif(&mut r, 0.1, 1.0)
+                ));
             }
         }
     }
@@ -62,16 +65,27 @@ pub fn random_scenario(seed: u64) -> String {
     for k in 0..nph {
         t.push_str(&format!("\n[[phase]]\nid = \"ph{k}\"\n"));
         if k > 0 && pick(&mut r, 2) == 0 {
-            t.push_str(&format!("after = [\"ph{}\"]\nlag_days = {}\n", pick(&mut r, k as u64), pick(&mut r, 8)));
+            t.push_str(&format!(
+                "after = [\"ph{}\"]\nlag_days = {}\n",
+                pick(&mut r, k as u64),
+                pick(&mut r, 8)
+            ));
         } else if pick(&mut r, 2) == 0 {
-            t.push_str(&format!("start = \"2007-10-{:02}\"\n", 3 + pick(&mut r, 15)));
+            t.push_str(&format!(
+                "start = \"2007-10-{:02}\"\n",
+                3 + pick(&mut r, 15)
+            ));
         }
     }
     let na = nph + pick(&mut r, 7) as usize;
     let mut phase_of = Vec::new();
     for a in 0..na {
         // Every phase gets at least one action.
-        let ph = if a < nph { a } else { pick(&mut r, nph as u64) as usize };
+        let ph = if a < nph {
+            a
+        } else {
+            pick(&mut r, nph as u64) as usize
+        };
         phase_of.push(ph);
         let actors = if pick(&mut r, 3) == 0 {
             let i = pick(&mut r, n as u64) as usize;
@@ -80,18 +94,39 @@ pub fn random_scenario(seed: u64) -> String {
         } else {
             format!("\"{}\"", ids[pick(&mut r, n as u64) as usize])
         };
-        t.push_str(&format!("\n[[action]]\nid = \"a{a}\"\nparty = {actors}\nphase = \"ph{ph}\"\n"));
+        t.push_str(&format!(
+            "\n[[action]]\nid = \"a{a}\"\nparty = {actors}\nphase = \"ph{ph}\"\n"
+        ));
         let dur = match pick(&mut r, 6) {
             0 => "{ fixed = 0 }".to_string(),
             1 => format!("{{ fixed = {} }}", pick(&mut r, 12)),
-            2 => format!("{{ uniform = [{}, {}] }}", pick(&mut r, 4), 4 + pick(&mut r, 10)),
-            3 => format!("{{ triangular = [0, {}, {}] }}", 2 + pick(&mut r, 4), 8 + pick(&mut r, 8)),
-            4 => format!("{{ lognormal = {{ median = {}, sigma = {} }} }}", 1 + pick(&mut r, 8), unif(&mut r, 0.0, 1.0)),
-            _ => format!("{{ exponential = {{ mean = {} }} }}", unif(&mut r, 0.5, 8.0)),
+            2 => format!(
+                "{{ uniform = [{}, {}] }}",
+                pick(&mut r, 4),
+                4 + pick(&mut r, 10)
+            ),
+            3 => format!(
+                "{{ triangular = [0, {}, {}] }}",
+                2 + pick(&mut r, 4),
+                8 + pick(&mut r, 8)
+            ),
+            4 => format!(
+                "{{ lognormal = {{ median = {}, sigma = {} }} }}",
+                1 + pick(&mut r, 8),
+                unif(&mut r, 0.0, 1.0)
+            ),
+            _ => format!(
+                "{{ exponential = {{ mean = {} }} }}",
+                unif(&mut r, 0.5, 8.0)
+            ),
         };
         t.push_str(&format!("duration = {dur}\n"));
         if pick(&mut r, 3) == 0 {
-            t.push_str(&format!("deadline = \"2007-{:02}-{:02}\"\n", 10 + pick(&mut r, 3), 1 + pick(&mut r, 28)));
+            t.push_str(&format!(
+                "deadline = \"2007-{:02}-{:02}\"\n",
+                10 + pick(&mut r, 3),
+                1 + pick(&mut r, 28)
+            ));
         }
         let earlier: Vec<usize> = (0..a).filter(|&b| phase_of[b] <= ph).collect();
         let mut reqs = Vec::new();
@@ -114,7 +149,10 @@ pub fn random_scenario(seed: u64) -> String {
             ));
         }
         if pick(&mut r, 3) == 0 {
-            t.push_str(&format!("quantity = {}\nunit = \"t\"\n", 1000 * (1 + pick(&mut r, 9))));
+            t.push_str(&format!(
+                "quantity = {}\nunit = \"t\"\n",
+                1000 * (1 + pick(&mut r, 9))
+            ));
         }
     }
     for k in 0..pick(&mut r, 3) {
@@ -128,7 +166,11 @@ pub fn random_scenario(seed: u64) -> String {
             unif(&mut r, 0.0, 0.5)
         ));
         if pick(&mut r, 2) == 0 {
-            t.push_str(&format!("pause = [\"{}\"]\npause_days = {}\n", ids[j], 1 + pick(&mut r, 20)));
+            t.push_str(&format!(
+                "pause = [\"{}\"]\npause_days = {}\n",
+                ids[j],
+                1 + pick(&mut r, 20)
+            ));
         }
         if pick(&mut r, 2) == 0 {
             t.push_str("window = [\"2007-10-20\", \"2007-12-31\"]\n");
@@ -186,7 +228,9 @@ fn compare_engines(s: &Scenario, trials: u64, seed: u64) -> Result<f64, String> 
         let z = (ma - mb) / se;
         worst = worst.max(z.abs());
         if z.abs() > 5.0 {
-            return Err(format!("metric {col}: fast {ma} vs literal {mb}, z = {z:.2}"));
+            return Err(format!(
+                "metric {col}: fast {ma} vs literal {mb}, z = {z:.2}"
+            ));
         }
     }
     Ok(worst)
@@ -202,7 +246,8 @@ fn skip_ahead_engine_matches_the_literal_rules() {
         let Ok(s) = negsim::scenario::from_str(&text, "random.toml") else {
             continue;
         };
-        let w = compare_engines(&s, 4000, 1000 + seed).unwrap_or_else(|e| panic!("scenario seed {seed}: {e}\n{text}"));
+        let w = compare_engines(&s, 4000, 1000 + seed)
+            .unwrap_or_else(|e| panic!("scenario seed {seed}: {e}\n{text}"));
         worst = worst.max(w);
         compared += 1;
         if compared == 20 {
@@ -216,7 +261,10 @@ fn skip_ahead_engine_matches_the_literal_rules() {
 /// The bundled scenarios, both engines, 20,000 trials each.
 #[test]
 fn skip_ahead_engine_matches_the_literal_rules_on_the_reference_scenarios() {
-    for f in ["scenarios/second-phase-2007.toml", "scenarios/communique-july-2007.toml"] {
+    for f in [
+        "scenarios/second-phase-2007.toml",
+        "scenarios/communique-july-2007.toml",
+    ] {
         let s = negsim::scenario::load(&repo(f)).unwrap();
         compare_engines(&s, 20_000, 77).unwrap_or_else(|e| panic!("{f}: {e}"));
     }
@@ -227,7 +275,10 @@ fn check_invariants(s: &Scenario, r: &TrialResult) -> Result<(), String> {
     let h = s.horizon;
     let done = r.actions.iter().filter(|a| a.done_day.is_some()).count() as u32;
     if done != r.actions_done {
-        return Err(format!("actions_done {} but {done} done days", r.actions_done));
+        return Err(format!(
+            "actions_done {} but {done} done days",
+            r.actions_done
+        ));
     }
     match r.outcome {
         Outcome::Completed => {
@@ -245,7 +296,10 @@ fn check_invariants(s: &Scenario, r: &TrialResult) -> Result<(), String> {
             }
         }
         Outcome::Stalled => {
-            if r.end_day != h || r.collapsed_by.is_some() || r.actions_done as usize == s.actions.len() {
+            if r.end_day != h
+                || r.collapsed_by.is_some()
+                || r.actions_done as usize == s.actions.len()
+            {
                 return Err("stalled inconsistently".into());
             }
         }
@@ -263,13 +317,17 @@ fn check_invariants(s: &Scenario, r: &TrialResult) -> Result<(), String> {
             }
         }
         if let Some(st) = a.started_day {
-            let due = a.due_day.ok_or(format!("action {k} started but never due"))?;
+            let due = a
+                .due_day
+                .ok_or(format!("action {k} started but never due"))?;
             if st < due {
                 return Err(format!("action {k} started {st} before due {due}"));
             }
         }
         if let Some(dn) = a.done_day {
-            let st = a.started_day.ok_or(format!("action {k} done but never started"))?;
+            let st = a
+                .started_day
+                .ok_or(format!("action {k} done but never started"))?;
             if dn < st || dn < a.due_day.unwrap_or(0) {
                 return Err(format!("action {k} done {dn} before start {st}"));
             }
@@ -286,9 +344,16 @@ fn check_invariants(s: &Scenario, r: &TrialResult) -> Result<(), String> {
                 }
             }
             if let Some(al) = &act.at_least {
-                let n = al.of.iter().filter(|&&j| r.actions[j].done_day.is_some_and(|d| d <= due)).count();
+                let n = al
+                    .of
+                    .iter()
+                    .filter(|&&j| r.actions[j].done_day.is_some_and(|d| d <= due))
+                    .count();
                 if n < al.n {
-                    return Err(format!("action {k} due with {n} < {} of its list done", al.n));
+                    return Err(format!(
+                        "action {k} due with {n} < {} of its list done",
+                        al.n
+                    ));
                 }
             }
         }
@@ -298,9 +363,16 @@ fn check_invariants(s: &Scenario, r: &TrialResult) -> Result<(), String> {
     }
     for (p, ph) in s.phases.iter().enumerate() {
         let days: Vec<Option<u32>> = ph.actions.iter().map(|&a| r.actions[a].done_day).collect();
-        let want = if days.iter().all(Option::is_some) { days.iter().flatten().max().copied() } else { None };
+        let want = if days.iter().all(Option::is_some) {
+            days.iter().flatten().max().copied()
+        } else {
+            None
+        };
         if r.phase_done[p] != want {
-            return Err(format!("phase {p} done {:?}, actions say {want:?}", r.phase_done[p]));
+            return Err(format!(
+                "phase {p} done {:?}, actions say {want:?}",
+                r.phase_done[p]
+            ));
         }
     }
     let mut q = vec![0.0; s.units.len()];

@@ -13,7 +13,11 @@ fn one(text: &str) -> (negsim::Scenario, negsim::engine::TrialResult) {
     (s, r)
 }
 
-fn rec(s: &negsim::Scenario, r: &negsim::engine::TrialResult, id: &str) -> negsim::engine::ActionRecord {
+fn rec(
+    s: &negsim::Scenario,
+    r: &negsim::engine::TrialResult,
+    id: &str,
+) -> negsim::engine::ActionRecord {
     r.actions[s.action_index(id).unwrap()]
 }
 
@@ -386,7 +390,10 @@ trust_drop = 0.9
 window = ["2007-10-08", "2007-10-08"]
 "#;
     let (s, r) = one(text);
-    assert_eq!((r.outcome, r.end_day, r.collapsed_by), (Outcome::Collapsed, 5, Some(0)));
+    assert_eq!(
+        (r.outcome, r.end_day, r.collapsed_by),
+        (Outcome::Collapsed, 5, Some(0))
+    );
     // The phase started on day 5 and x was due, but no review happened that day.
     assert_eq!(rec(&s, &r, "x").due_day, Some(5));
     assert_eq!(rec(&s, &r, "x").started_day, None);
@@ -519,14 +526,23 @@ fn single_action_done_day_is_geometric() {
     for (p, d) in [(0.3, 5u32), (0.5, 0), (0.8, 12)] {
         let s = scenario(&single(p, d, 100_000));
         let rs = run_trials(&s, 11, 40_000);
-        let done: Vec<f64> = rs.iter().map(|r| f64::from(r.actions[0].done_day.unwrap())).collect();
+        let done: Vec<f64> = rs
+            .iter()
+            .map(|r| f64::from(r.actions[0].done_day.unwrap()))
+            .collect();
         let (m, se) = mean_se(&done);
         let want = 7.0 * (1.0 - p) / p + f64::from(d);
-        assert!((m - want).abs() < 4.0 * se, "p={p}: mean done day {m}, want {want} (se {se})");
+        assert!(
+            (m - want).abs() < 4.0 * se,
+            "p={p}: mean done day {m}, want {want} (se {se})"
+        );
         let delays: Vec<f64> = rs.iter().map(|r| r.party_delays[0] as f64).collect();
         let (m, se) = mean_se(&delays);
         let want = (1.0 - p) / p;
-        assert!((m - want).abs() < 4.0 * se, "p={p}: delays {m}, want {want}");
+        assert!(
+            (m - want).abs() < 4.0 * se,
+            "p={p}: delays {m}, want {want}"
+        );
     }
 }
 
@@ -537,7 +553,10 @@ fn single_action_completion_probability_by_the_horizon() {
     let s = scenario(&single(p, d, h));
     let n = 40_000;
     let rs = run_trials(&s, 12, n);
-    let k = rs.iter().filter(|r| r.outcome == Outcome::Completed).count() as f64;
+    let k = rs
+        .iter()
+        .filter(|r| r.outcome == Outcome::Completed)
+        .count() as f64;
     let got = k / n as f64;
     let want = 1.0 - (1.0 - p).powi(((h - d) / 7 + 1) as i32);
     let se = (want * (1.0 - want) / n as f64).sqrt();
@@ -639,8 +658,16 @@ window = ["2007-10-03", "2008-10-02"]
         let mut rec = Recorder::default();
         let mut r = TrialResult::new(&s);
         trial.run_observed(&master, k, &mut r, &mut rec);
-        let n = rec.events.iter().filter(|(_, e, _)| matches!(e, Event::Shock { .. })).count();
-        assert!(rec.events.iter().all(|(d, e, _)| !matches!(e, Event::Shock { .. }) || *d <= 365));
+        let n = rec
+            .events
+            .iter()
+            .filter(|(_, e, _)| matches!(e, Event::Shock { .. }))
+            .count();
+        assert!(
+            rec.events
+                .iter()
+                .all(|(d, e, _)| !matches!(e, Event::Shock { .. }) || *d <= 365)
+        );
         counts.push(n as f64);
     }
     let (m, se) = mean_se(&counts);
