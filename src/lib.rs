@@ -23,6 +23,8 @@
 //! | [`rng`] | the seeding rule: one ChaCha8 stream per trial |
 //! | [`sweep`] | which points a run visits: grids, ranges, Latin hypercubes |
 //! | [`run`] | the Monte Carlo runner: batches on every core, written in order |
+//! | [`study`] | study files: a whole what-if study as one reviewed TOML file |
+//! | [`shard`] | one run cut into contiguous blocks for a cluster, and joined again byte for byte |
 //! | [`stats`] | constant-memory summaries: exact quantiles, Wilson intervals |
 //! | [`output`] | `trials.csv`, `summary.csv`, `actions.csv`, `points.csv`, `manifest.json` |
 //! | [`error`] | errors that say where and why |
@@ -54,7 +56,9 @@ pub mod output;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod shard;
 pub mod stats;
+pub mod study;
 pub mod sweep;
 
 pub use error::{Error, Result};

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 pub const MAX_PARTIES: usize = 64;
 
 /// A validated, compiled scenario.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     /// Machine name (default output folder).
     pub name: String,
@@ -39,7 +39,7 @@ pub struct Scenario {
 }
 
 /// A party and its behaviour (DESIGN.md 2.2).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Party {
     /// Id.
     pub id: String,
@@ -76,7 +76,7 @@ pub enum PhaseStart {
 }
 
 /// A phase: a group of actions that starts together.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Phase {
     /// Id.
     pub id: String,
@@ -91,7 +91,7 @@ pub struct Phase {
 }
 
 /// `requires_at_least`: at least `n` of `of` done.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AtLeast {
     /// How many.
     pub n: usize,
@@ -100,7 +100,7 @@ pub struct AtLeast {
 }
 
 /// An action: a commitment of one party or a joint one of several (DESIGN.md 2.3).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Action {
     /// Id.
     pub id: String,
@@ -133,7 +133,7 @@ pub struct Action {
 }
 
 /// An outside event arriving as a Poisson process (DESIGN.md 2.8).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Shock {
     /// Id.
     pub id: String,

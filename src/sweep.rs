@@ -214,6 +214,31 @@ pub fn combinations(
     }
 }
 
+/// Varied parameters whose values leave the compiled scenario unchanged (a path shadowed by
+/// a more specific setting, such as `defaults.compliance` when every party sets its own):
+/// the sweep would silently measure nothing. Returns one message per such parameter.
+pub fn ineffective(varies: &[Vary], points: &[Point]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, v) in varies.iter().enumerate() {
+        // Two points that differ only in parameter k, if any.
+        let pair = points.iter().enumerate().find_map(|(i, a)| {
+            points[i + 1..].iter().find(|b| {
+                b.values[k] != a.values[k]
+                    && b.values.iter().zip(&a.values).enumerate().all(|(j, (x, y))| j == k || x == y)
+            }).map(|b| (a, b))
+        });
+        if let Some((a, b)) = pair
+            && a.scenario == b.scenario
+        {
+            out.push(format!(
+                "--vary {}: {} and {} give the same scenario, so this parameter changes nothing (is it shadowed by a more specific setting?)",
+                v.path, a.values[k], b.values[k]
+            ));
+        }
+    }
+    out
+}
+
 /// Compile every point. Point `i` sets each varied path to `combos[i]`.
 ///
 /// # Errors

@@ -3,6 +3,7 @@
 //! `main` returns an exit code: 0 on success, 2 for bad input (a scenario error, a bad
 //! option), 1 for anything else (I/O, a refused overwrite). Errors print as `error: ...`.
 
+mod merge;
 mod run;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,16 @@ enum Command {
     /// Example: negsim run scenarios/second-phase-2007.toml --trials 100000 --seed 7
     ///          --vary party.DPRK.compliance=0.2:0.8:4 --actions
     Run(run::RunArgs),
+    /// Join the shards of one run (`run --shard K/N`) into one run folder.
+    ///
+    /// The merged trials.csv, summary.csv, points.csv and actions.csv are byte-identical to
+    /// an unsharded run of the same study. Refuses shards of different runs, a shard given
+    /// twice, or a missing shard (named); --check lists what is missing without writing.
+    ///
+    /// Example: negsim merge runs/shard-* --out runs/merged
+    ///
+    /// Example: negsim merge --check runs/shard-*
+    Merge(merge::MergeArgs),
 }
 
 /// Parse the command line, run the command, and map errors to exit codes.
@@ -35,6 +46,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         None => run::run(run::RunArgs::default()),
         Some(Command::Run(args)) => run::run(args),
+        Some(Command::Merge(args)) => merge::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,12 +4,12 @@
 use clap::Args;
 use negsim::error::{Error, Result};
 use negsim::output::manifest::{
-    FileInfo, Manifest, OutputInfo, ParameterInfo, PrecisionInfo, ScenarioInfo, SweepInfo, now,
-    sha256_hex,
+    now, sha256_hex, FileInfo, Manifest, OutputInfo, ParameterInfo, PrecisionInfo, ScenarioInfo,
+    ShardInfo, SweepInfo,
 };
 use negsim::output::{Columns, RunDir};
-use negsim::run::{Plan, Precision, execute};
-use negsim::sweep::{Design, Vary, build_points, combinations};
+use negsim::run::{execute, Plan, Precision};
+use negsim::sweep::{build_points, combinations, Design, Vary};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -18,25 +18,45 @@ use std::time::Instant;
 pub struct RunArgs {
     /// Scenario file (TOML). Default: the bundled scenarios/second-phase-2007.toml.
     pub scenario: Option<PathBuf>,
-    /// Trials per point [default: 10000].
+    /// A study file holding the scenario, seed, trials and varied parameters; options given
+    /// here override it.
+    #[arg(long, value_name = "STUDY.toml")]
+    pub study: Option<PathBuf>,
+    /// Trials per point [default: 10000; with --precision, the most per point: 1000000].
     #[arg(long)]
     pub trials: Option<u64>,
     /// Master seed: trial k draws from stream k of this seed [default: 1].
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Output folder [default: output/<scenario name>/].
+    /// Output folder [default: output/<scenario name>/, or .../shard-K-of-N/ for a shard].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Vary a field: PATH=LIST (0.2,0.4), PATH=START:STOP:COUNT, or PATH=LO..HI with --design lhs.
-    /// Repeat for a grid; the first varies slowest.
+    /// Vary a field: PATH=LIST (0.2,0.4), PATH=START:STOP:COUNT, or PATH=LO..HI with
+    /// --design lhs. Repeat for a grid; the first varies slowest.
     #[arg(long = "vary", value_name = "PATH=VALUES")]
     pub vary: Vec<String>,
     /// Apply a what-if overlay (tables matched by id); repeat to apply several in order.
     #[arg(long = "with", value_name = "CHANGES.toml")]
     pub with: Vec<PathBuf>,
+    /// How points are chosen: grid (every combination) or lhs (a Latin hypercube).
+    #[arg(long, value_name = "grid|lhs")]
+    pub design: Option<String>,
+    /// Number of points of an lhs design.
+    #[arg(long)]
+    pub points: Option<u64>,
+    /// Run each point in rounds until the 95% interval of METRIC is no wider than
+    /// +-HALFWIDTH (or --trials is reached), e.g. p_completed=0.005 or end_day=2.
+    #[arg(long = "precision", value_name = "METRIC=HALFWIDTH")]
+    pub precision: Vec<String>,
+    /// Trials per round of a precision-driven run [default: 1000].
+    #[arg(long)]
+    pub precision_batch: Option<u64>,
     /// Write actions.csv (one row per trial and action).
     #[arg(long)]
     pub actions: bool,
+    /// Run only shard K of N (K from 0): a contiguous block of the (point, trial) pairs.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
     /// Worker threads [default: every core]. Does not change any output byte.
     #[arg(long)]
     pub threads: Option<usize>,
@@ -45,56 +65,159 @@ pub struct RunArgs {
     pub force: bool,
 }
 
-fn parse_shard(s: &str) -> Result<(u64, u64)> {
-    let bad = || {
-        Error::Usage(format!(
-            "--shard `{s}`: write K/N with 0 <= K < N, e.g. 3/8"
-        ))
-    };
-    let (k, n) = s.split_once('/').ok_or_else(bad)?;
-    let k: u64 = k.trim().parse().map_err(|_| bad())?;
-    let n: u64 = n.trim().parse().map_err(|_| bad())?;
-    if n == 0 || k >= n {
-        return Err(bad());
-    }
-    Ok((k, n))
+fn parse_precision(s: &str) -> Result<Precision> {
+    let (m, h) = s.split_once('=').ok_or_else(|| {
+        Error::Usage(format!("--precision `{s}`: write METRIC=HALFWIDTH, e.g. p_completed=0.005"))
+    })?;
+    let half_width: f64 = h
+        .trim()
+        .parse()
+        .ok()
+        .filter(|x: &f64| x.is_finite() && *x > 0.0)
+        .ok_or_else(|| Error::Usage(format!("--precision `{s}`: the half-width must be a number > 0")))?;
+    Ok(Precision { metric: m.trim().to_string(), half_width })
 }
 
 /// Run the command.
 pub fn run(args: RunArgs) -> Result<()> {
     let started_at = now();
     let clock = Instant::now();
-    let trials = args.trials.unwrap_or(10_000);
-    let seed = args.seed.unwrap_or(1);
+    let study = match &args.study {
+        Some(p) => Some(negsim::study::load(p)?),
+        None => None,
+    };
+    let st = study.as_ref().map(|s| s.study.clone()).unwrap_or_default();
+
+    // Command-line options override the study's.
+    let scenario_path = args.scenario.clone().or(st.scenario.clone());
+    let with = if args.with.is_empty() { st.with.clone() } else { args.with.clone() };
+    let vary_specs = if args.vary.is_empty() { st.vary.clone() } else { args.vary.clone() };
+    let precision_specs: Vec<String> = if args.precision.is_empty() {
+        st.precision.iter().map(|(k, v)| format!("{k}={v}")).collect()
+    } else {
+        args.precision.clone()
+    };
+    let precision = precision_specs.iter().map(|s| parse_precision(s)).collect::<Result<Vec<_>>>()?;
+    let seed = args.seed.or(st.seed).unwrap_or(1);
+    let default_trials = if precision.is_empty() { 10_000 } else { 1_000_000 };
+    let trials = args.trials.or(st.trials).unwrap_or(default_trials);
     if trials == 0 {
         return Err(Error::Usage("--trials must be at least 1".into()));
     }
-    let _ = parse_shard;
-    let mut doc = super::open_document(args.scenario.as_ref())?;
+    let precision_batch = args.precision_batch.or(st.precision_batch).unwrap_or(1000);
+    if precision_batch == 0 {
+        return Err(Error::Usage("--precision-batch must be at least 1".into()));
+    }
+    let with_actions = args.actions || st.actions.unwrap_or(false);
+    let design_name = args.design.clone().or(st.design.clone()).unwrap_or_else(|| "grid".into());
+    let design = match design_name.as_str() {
+        "grid" => {
+            if args.points.is_some() {
+                return Err(Error::Usage("--points goes with --design lhs".into()));
+            }
+            Design::Grid
+        }
+        "lhs" => Design::Lhs {
+            points: args
+                .points
+                .or(st.points)
+                .ok_or_else(|| Error::Usage("--design lhs needs --points N".into()))?,
+        },
+        other => return Err(Error::Usage(format!("--design `{other}`: use grid or lhs"))),
+    };
+    let shard = match &args.shard {
+        Some(s) => Some(negsim::shard::parse(s)?),
+        None => None,
+    };
+    if shard.is_some() && !precision.is_empty() {
+        return Err(Error::Usage(
+            "--shard cannot go with --precision: a precision-driven run decides its trial counts as it goes, so it cannot be cut in advance; run it on one machine, or shard a fixed --trials".into(),
+        ));
+    }
+
+    // The scenario, its overlays, and every point, validated before any trial runs.
+    let mut doc = super::open_document(scenario_path.as_ref())?;
     let mut overlays = Vec::new();
-    for w in &args.with {
+    for w in &with {
         doc.apply_overlay_file(w)?;
         let bytes = std::fs::read(w).map_err(|e| Error::io(w, e))?;
-        overlays.push(FileInfo {
-            file: w.display().to_string(),
-            sha256: sha256_hex(&bytes),
-        });
+        overlays.push(FileInfo { file: w.display().to_string(), sha256: sha256_hex(&bytes) });
     }
-    let varies = args
-        .vary
-        .iter()
-        .map(|v| Vary::parse(v))
-        .collect::<Result<Vec<_>>>()?;
-    let design = Design::Grid;
-    let combos = combinations(&varies, design, seed, &[])?;
+    let varies = vary_specs.iter().map(|v| Vary::parse(v)).collect::<Result<Vec<_>>>()?;
+    let mut whole = Vec::new();
+    for v in &varies {
+        doc.check_path(&v.path)?;
+        whole.push(doc.is_whole(&v.path));
+    }
+    let combos = combinations(&varies, design, seed, &whole)?;
     let points = build_points(&doc, &varies, &combos)?;
+    for w in negsim::sweep::ineffective(&varies, &points) {
+        eprintln!("warning: {w}");
+    }
     let params: Vec<String> = varies.iter().map(|v| v.path.to_string()).collect();
     let base = &points[0].scenario;
     let columns = Columns::new(base, &params);
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(&base.name));
+
+    let scenario_sha = sha256_hex(doc.base_text().as_bytes());
+    let sweep = SweepInfo {
+        design: design_name.clone(),
+        parameters: varies
+            .iter()
+            .map(|v| ParameterInfo { path: v.path.to_string(), spec: v.spec.clone() })
+            .collect(),
+        points: points.len() as u64,
+        design_seed: matches!(design, Design::Lhs { .. }).then_some(seed),
+        study: study.as_ref().map(|s| FileInfo { file: s.path.display().to_string(), sha256: s.sha256.clone() }),
+    };
+    let precision_info: Option<Vec<PrecisionInfo>> = (!precision.is_empty()).then(|| {
+        precision
+            .iter()
+            .map(|p| PrecisionInfo { metric: p.metric.clone(), half_width: p.half_width, batch: precision_batch })
+            .collect()
+    });
+    let run_id = {
+        let key = serde_json::json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "scenario": scenario_sha,
+            "overlays": overlays.iter().map(|o| o.sha256.clone()).collect::<Vec<_>>(),
+            "seed": seed,
+            "trials": trials,
+            "design": design_name,
+            "parameters": sweep.parameters.iter().map(|p| [p.path.clone(), p.spec.clone()]).collect::<Vec<_>>(),
+            "points": points.len(),
+            "actions": with_actions,
+            "precision": precision_specs,
+        });
+        sha256_hex(key.to_string().as_bytes())
+    };
+
+    let total_pairs = points.len() as u64 * trials;
+    let shard_info = shard.map(|(k, n)| {
+        let (a, b) = negsim::shard::pairs(k, n, total_pairs);
+        ShardInfo { index: k, count: n, first_pair: a, end_pair: b }
+    });
+    let out = args.out.clone().or(st.out.clone()).unwrap_or_else(|| {
+        let d = PathBuf::from("output").join(&base.name);
+        match shard {
+            Some((k, n)) => d.join(format!("shard-{k}-of-{n}")),
+            None => d,
+        }
+    });
+    // A job array may be resubmitted: a shard already finished is left alone.
+    if let Some(si) = &shard_info
+        && let Ok(m) = negsim::shard::read_manifest(&out)
+        && m.run_id == run_id
+        && m.shard.as_ref().is_some_and(|s| s.index == si.index && s.count == si.count)
+        && !args.force
+    {
+        eprintln!(
+            "negsim: shard {}/{} of this run is already finished in {}; nothing to do",
+            si.index,
+            si.count,
+            out.display()
+        );
+        return Ok(());
+    }
     let dir = RunDir::prepare(&out, args.force)?;
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
@@ -104,68 +227,49 @@ pub fn run(args: RunArgs) -> Result<()> {
             }
             b = b.num_threads(n);
         }
-        b.build()
-            .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?
+        b.build().map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?
     };
-    let precision: Vec<Precision> = Vec::new();
     let plan = Plan {
         points: &points,
         columns: &columns,
         seed,
         trials,
-        actions: args.actions,
+        actions: with_actions,
         precision: &precision,
-        precision_batch: 1000,
-        pairs: None,
+        precision_batch,
+        pairs: shard_info.as_ref().map(|s| (s.first_pair, s.end_pair)),
         progress: true,
     };
     let stats = pool.install(|| execute(&plan, &dir))?;
     let manifest = Manifest {
         negsim_version: env!("CARGO_PKG_VERSION").to_string(),
         command_line: std::env::args().collect(),
+        run_id,
         scenario: ScenarioInfo {
             name: base.name.clone(),
             title: base.title.clone(),
             source: base.source.clone(),
             file: doc.label().to_string(),
-            sha256: sha256_hex(doc.base_text().as_bytes()),
+            sha256: scenario_sha,
             overlays,
         },
         seed,
         trials,
-        sweep: SweepInfo {
-            design: "grid".into(),
-            parameters: varies
-                .iter()
-                .map(|v| ParameterInfo {
-                    path: v.path.to_string(),
-                    spec: v.spec.clone(),
-                })
-                .collect(),
-            points: points.len() as u64,
-            design_seed: None,
-            study: None,
-        },
-        precision: None::<Vec<PrecisionInfo>>,
-        shard: None,
+        sweep,
+        precision: precision_info,
+        shard: shard_info,
         merged_from: vec![],
         outputs: stats
             .rows
             .iter()
-            .map(|(f, r)| OutputInfo {
-                file: f.clone(),
-                rows: *r,
-            })
-            .chain(std::iter::once(OutputInfo {
-                file: "manifest.json".into(),
-                rows: 1,
-            }))
+            .map(|(f, r)| OutputInfo { file: f.clone(), rows: *r })
+            .chain(std::iter::once(OutputInfo { file: "manifest.json".into(), rows: 1 }))
             .collect(),
         threads: pool.current_num_threads(),
         started_at,
         finished_at: now(),
     };
-    write_manifest(&dir, &manifest)?;
+    negsim::shard::write_manifest(&dir, &manifest)?;
     let secs = clock.elapsed().as_secs_f64();
     eprintln!(
         "negsim: {} trials of {} ({} point{}) in {:.2} s ({:.0} trials/s) -> {}",
@@ -177,13 +281,41 @@ pub fn run(args: RunArgs) -> Result<()> {
         stats.total_trials as f64 / secs.max(1e-9),
         dir.path().display()
     );
+    if shard.is_none() {
+        print_headline(dir.path())?;
+    }
     Ok(())
 }
 
-/// Write `manifest.json` under a temporary name, then rename it: the run is finished.
-pub fn write_manifest(dir: &RunDir, m: &Manifest) -> Result<()> {
-    let text = serde_json::to_string_pretty(m).map_err(|e| Error::Usage(e.to_string()))? + "\n";
-    let tmp = dir.temp_path("manifest.json");
-    std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
-    dir.finish("manifest.json")
+/// Print the headline figures of point 0 from summary.csv, so a first run says something.
+fn print_headline(dir: &std::path::Path) -> Result<()> {
+    let p = dir.join("summary.csv");
+    let mut r = csv::Reader::from_path(&p).map_err(|e| Error::Refused(format!("{}: {e}", p.display())))?;
+    let headers = r.headers().map_err(|e| Error::Refused(e.to_string()))?.clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(pc), Some(mc), Some(lo), Some(hi), Some(med)) =
+        (col("point"), col("metric"), col("ci95_low"), col("ci95_high"), col("p50"))
+    else {
+        return Ok(());
+    };
+    let mean_col = col("mean").unwrap_or(mc + 2);
+    for rec in r.records().flatten() {
+        if &rec[pc] != "0" {
+            break;
+        }
+        let m = &rec[mc];
+        if matches!(m, "p_completed" | "p_collapsed" | "p_stalled") {
+            let f = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+            eprintln!(
+                "  {:<12} {:>6.1}%  [{:.1}%, {:.1}%]",
+                m,
+                100.0 * f(&rec[mean_col]),
+                100.0 * f(&rec[lo]),
+                100.0 * f(&rec[hi])
+            );
+        } else if m == "completed_day" && !rec[med].is_empty() {
+            eprintln!("  median day of completion (completed trials): {}", &rec[med]);
+        }
+    }
+    Ok(())
 }

@@ -14,6 +14,9 @@ pub struct Manifest {
     pub negsim_version: String,
     /// The command line, one argument per entry.
     pub command_line: Vec<String>,
+    /// Identity of the run: SHA-256 of everything that decides its output bytes (version,
+    /// scenario and overlay hashes, seed, trials, sweep, precision). Shards of one run share it.
+    pub run_id: String,
     /// The scenario.
     pub scenario: ScenarioInfo,
     /// Master seed.

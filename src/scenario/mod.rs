@@ -205,6 +205,11 @@ impl Document {
         path::set(&mut t, path, current.unwrap_or(0.0))
     }
 
+    /// Whether the field a path names takes whole days (so sampled values are rounded).
+    pub fn is_whole(&self, path: &ParamPath) -> bool {
+        path::is_whole(&self.table, path)
+    }
+
     /// The current value at a path (when the file sets it).
     ///
     /// # Errors

@@ -113,6 +113,26 @@ fn usage(path: &ParamPath, why: String, near: Vec<String>) -> Error {
     Error::Usage(msg)
 }
 
+/// Valid paths ranked by how much of `wanted` they share (common prefix, then common
+/// characters), so a typo's fix comes first.
+fn nearest(paths: &[String], wanted: &str) -> Vec<String> {
+    let score = |p: &str| {
+        let prefix = p.chars().zip(wanted.chars()).take_while(|(a, b)| a == b).count();
+        let common = p.chars().filter(|c| wanted.contains(*c)).count();
+        (prefix, common)
+    };
+    let mut ranked: Vec<(usize, usize, usize, &String)> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (a, b) = score(p);
+            (a, b, i, p)
+        })
+        .collect();
+    ranked.sort_by(|x, y| y.0.cmp(&x.0).then(y.1.cmp(&x.1)).then(x.2.cmp(&y.2)));
+    ranked.into_iter().map(|x| x.3.clone()).collect()
+}
+
 fn ids_of(table: &Table, kind: &str) -> Vec<String> {
     match table.get(kind) {
         Some(Value::Array(a)) => a
@@ -168,10 +188,7 @@ enum Target<'a> {
 
 fn resolve<'a>(table: &'a mut Table, path: &ParamPath) -> Result<Target<'a>> {
     let seg = path.segments();
-    let near = all_paths(table)
-        .into_iter()
-        .filter(|p| p.starts_with(seg[0]))
-        .collect::<Vec<_>>();
+    let near = nearest(&all_paths(table), path.as_str());
     let field_of = |fields: &[(&str, bool)], name: &str| {
         fields.iter().find(|(f, _)| *f == name).map(|&(_, w)| w)
     };
@@ -361,6 +378,12 @@ pub fn set(table: &mut Table, path: &ParamPath, value: f64) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether the field a path names takes whole days.
+pub fn is_whole(table: &Table, path: &ParamPath) -> bool {
+    let mut t = table.clone();
+    matches!(resolve(&mut t, path), Ok(Target::Field(_, _, true)))
 }
 
 /// The value a path names in this table, `None` when the file leaves it to a default.

@@ -7,3 +7,6 @@ mod common;
 mod equivalence;
 mod rules;
 mod validation;
+mod cli_run;
+mod shards;
+mod sweeps;

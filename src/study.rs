@@ -1,0 +1,99 @@
+//! Study files: a whole what-if study as one reviewed TOML file.
+//!
+//! ```toml
+//! [study]
+//! scenario = "../second-phase-2007.toml"       # relative to this file
+//! with = ["../whatif/japan-joins-assistance.toml"]
+//! seed = 2007
+//! trials = 20000
+//! design = "grid"                              # or "lhs", with points = N
+//! vary = ["party.DPRK.compliance=0.3:0.7:5", "party.US.compliance=0.6,0.9"]
+//! precision = { p_completed = 0.01 }           # optional: stop early per point
+//! precision_batch = 1000
+//! actions = false
+//! out = "../../output/dprk-us-compliance"      # optional, relative to this file
+//! ```
+//!
+//! `negsim run --study FILE` reads it; any option also given on the command line overrides
+//! the study's (a command-line `--vary` replaces the study's list).
+
+use crate::error::{Error, Location, Result};
+use crate::scenario::line_col;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The `[study]` table.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Study {
+    /// Scenario file, relative to the study file.
+    pub scenario: Option<PathBuf>,
+    /// Overlays, relative to the study file, applied in order.
+    #[serde(default)]
+    pub with: Vec<PathBuf>,
+    /// Master seed.
+    pub seed: Option<u64>,
+    /// Trials per point (the most, with precision targets).
+    pub trials: Option<u64>,
+    /// `grid` or `lhs`.
+    pub design: Option<String>,
+    /// Points of an `lhs` design.
+    pub points: Option<u64>,
+    /// `PATH=VALUES`, as `--vary` takes them.
+    #[serde(default)]
+    pub vary: Vec<String>,
+    /// Metric to half-width targets.
+    #[serde(default)]
+    pub precision: BTreeMap<String, f64>,
+    /// Trials per round of a precision-driven run.
+    pub precision_batch: Option<u64>,
+    /// Write `actions.csv`.
+    pub actions: Option<bool>,
+    /// Output folder, relative to the study file.
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StudyFile {
+    study: Study,
+}
+
+/// A study read from a file, with paths made relative to the working directory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedStudy {
+    /// The study file.
+    pub path: PathBuf,
+    /// Its bytes' SHA-256.
+    pub sha256: String,
+    /// Its contents, paths resolved.
+    pub study: Study,
+}
+
+/// Read a study file.
+///
+/// # Errors
+/// [`Error::Io`] when it cannot be read; [`Error::Scenario`] with line and column when it is
+/// not a valid study.
+pub fn load(path: &Path) -> Result<LoadedStudy> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let parsed: StudyFile = toml::from_str(&text).map_err(|e| Error::Scenario {
+        location: Location {
+            file: path.display().to_string(),
+            line_col: e.span().map(|s| line_col(&text, s.start)),
+        },
+        message: e.message().trim().to_string(),
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let rel = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };
+    let mut study = parsed.study;
+    study.scenario = study.scenario.map(rel);
+    study.with = study.with.into_iter().map(rel).collect();
+    study.out = study.out.map(rel);
+    Ok(LoadedStudy {
+        path: path.to_path_buf(),
+        sha256: crate::output::manifest::sha256_hex(text.as_bytes()),
+        study,
+    })
+}
