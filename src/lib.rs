@@ -27,6 +27,9 @@
 //! | [`shard`] | one run cut into contiguous blocks for a cluster, and joined again byte for byte |
 //! | [`stats`] | constant-memory summaries: exact quantiles, Wilson intervals |
 //! | [`output`] | `trials.csv`, `summary.csv`, `actions.csv`, `points.csv`, `manifest.json` |
+//! | [`inspect`] | `negsim check`: a scenario described for a reader, and warnings for what is legal but suspicious |
+//! | [`trace`] | `negsim trace`: one trial replayed, its events as a dated timeline or CSV |
+//! | [`graph`] | `negsim graph`: the action-for-action links as Graphviz DOT |
 //! | [`error`] | errors that say where and why |
 //!
 //! ## A trial from Rust
@@ -51,6 +54,8 @@
 pub mod duration;
 pub mod engine;
 pub mod error;
+pub mod graph;
+pub mod inspect;
 pub mod model;
 pub mod output;
 pub mod rng;
@@ -60,6 +65,7 @@ pub mod shard;
 pub mod stats;
 pub mod study;
 pub mod sweep;
+pub mod trace;
 
 pub use error::{Error, Result};
 pub use model::Scenario;

@@ -4,7 +4,10 @@
 //! option), 1 for anything else (I/O, a refused overwrite). Errors print as `error: ...`.
 
 mod merge;
+mod check;
+mod graph;
 mod run;
+mod trace;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -38,6 +41,36 @@ enum Command {
     ///
     /// Example: negsim merge --check runs/shard-*
     Merge(merge::MergeArgs),
+    /// Validate a scenario and print its parties, phases, actions, links and warnings.
+    ///
+    /// Prints the scenario as a reader wants it: parties and their parameters, phases in order
+    /// of earliest start, each action with its actors, deadline, duration, requirements and
+    /// quantity, quantities by unit, shocks. Then warnings for what is legal but suspicious (an
+    /// action that can never start, a deadline that lapses in every trial, a shock that never
+    /// fires, units that differ only by case or spacing, a party that walks out on day 0):
+    /// exit 0 with warnings, 2 on errors.
+    ///
+    /// Example: negsim check scenarios/second-phase-2007.toml --set party.DPRK.compliance=0
+    Check(check::CheckArgs),
+    /// Replay one trial of `negsim run` and print its events as a dated timeline (or CSV).
+    ///
+    /// Same scenario, --with, --set and --seed as the run give the very trial written as row
+    /// N of its trials.csv: phase starts, actions becoming due, delays (grouped per party and
+    /// action), consents with the chance to act, starts with durations, completions, lapsed
+    /// deadlines with the trust lost, shocks, pauses, a walkout, and the outcome.
+    ///
+    /// Example: negsim trace scenarios/second-phase-2007.toml --trial 42 --seed 7
+    ///
+    /// Example: negsim trace --trial 0 --format csv > trial-0.csv
+    Trace(trace::TraceArgs),
+    /// Write the action-for-action links of a scenario as Graphviz DOT.
+    ///
+    /// One cluster per phase, actions coloured by party (a joint action has a double border and
+    /// a cell per actor in its colour), solid edges for "done" requirements, dashed for
+    /// "@started", a diamond "≥ n of m" for each requires_at_least.
+    ///
+    /// Example: negsim graph scenarios/second-phase-2007.toml | dot -Tsvg > graph.svg
+    Graph(graph::GraphArgs),
 }
 
 /// Parse the command line, run the command, and map errors to exit codes.
@@ -47,6 +80,9 @@ pub fn main() -> ExitCode {
         None => run::run(run::RunArgs::default()),
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Merge(args)) => merge::run(args),
+        Some(Command::Check(args)) => check::run(args),
+        Some(Command::Trace(args)) => trace::run(args),
+        Some(Command::Graph(args)) => graph::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

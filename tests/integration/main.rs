@@ -5,6 +5,7 @@
 
 mod common;
 mod equivalence;
+mod inspect;
 mod rules;
 mod validation;
 mod cli_run;
