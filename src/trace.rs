@@ -314,10 +314,15 @@ pub fn rows(s: &Scenario, events: &[(u32, Event, Vec<f64>)]) -> Vec<Row> {
                     format!("{} starts and is done at once", a.id)
                 } else {
                     format!(
-                        "{} starts, takes {} (done {})",
+                        "{} starts, takes {} (done {}{})",
                         a.id,
                         plural(u64::from(duration), "day", "days"),
-                        s.date(end)
+                        s.date(end),
+                        if end > s.horizon {
+                            ", after the horizon"
+                        } else {
+                            ""
+                        }
                     )
                 };
                 let mut r = Row::new(s, day, Kind::Started, detail);
