@@ -27,6 +27,7 @@
 //! | [`shard`] | one run cut into contiguous blocks for a cluster, and joined again byte for byte |
 //! | [`stats`] | constant-memory summaries: exact quantiles, Wilson intervals |
 //! | [`output`] | `trials.csv`, `summary.csv`, `actions.csv`, `points.csv`, `manifest.json` |
+//! | [`report`] | pictures of a finished run: SVG charts and a self-contained HTML page |
 //! | [`inspect`] | `negsim check`: a scenario described for a reader, and warnings for what is legal but suspicious |
 //! | [`trace`] | `negsim trace`: one trial replayed, its events as a dated timeline or CSV |
 //! | [`graph`] | `negsim graph`: the action-for-action links as Graphviz DOT |
@@ -58,6 +59,7 @@ pub mod graph;
 pub mod inspect;
 pub mod model;
 pub mod output;
+pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;

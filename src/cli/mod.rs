@@ -6,6 +6,7 @@
 mod merge;
 mod check;
 mod graph;
+mod report;
 mod run;
 mod trace;
 
@@ -31,6 +32,15 @@ enum Command {
     /// Example: negsim run scenarios/second-phase-2007.toml --trials 100000 --seed 7
     ///          --vary party.DPRK.compliance=0.2:0.8:4 --actions
     Run(run::RunArgs),
+    /// Draw a finished run: SVG charts and one self-contained HTML page in DIR/report/.
+    ///
+    /// Outcome shares with 95% intervals, the process and each phase over time by date,
+    /// delivered quantities, delays and walk-outs by party, and for a sweep the metrics against
+    /// the varied parameters (lines with bands, a heatmap, or one panel per parameter).
+    /// Refuses a folder without manifest.json (an unfinished run).
+    ///
+    /// Example: negsim report output/second-phase-2007
+    Report(report::ReportArgs),
     /// Join the shards of one run (`run --shard K/N`) into one run folder.
     ///
     /// The merged trials.csv, summary.csv, points.csv and actions.csv are byte-identical to
@@ -79,6 +89,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         None => run::run(run::RunArgs::default()),
         Some(Command::Run(args)) => run::run(args),
+        Some(Command::Report(args)) => report::run(args),
         Some(Command::Merge(args)) => merge::run(args),
         Some(Command::Check(args)) => check::run(args),
         Some(Command::Trace(args)) => trace::run(args),

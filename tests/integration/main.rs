@@ -11,3 +11,4 @@ mod validation;
 mod cli_run;
 mod shards;
 mod sweeps;
+mod report;

@@ -1,0 +1,25 @@
+//! `negsim report DIR`: charts (SVG) and a self-contained HTML page from a finished run.
+
+use clap::Args;
+use negsim::error::Result;
+use std::path::PathBuf;
+
+/// Options of `negsim report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The output folder of a finished run (it holds manifest.json).
+    pub dir: PathBuf,
+}
+
+/// Run the command: write the report and say where.
+pub fn run(args: ReportArgs) -> Result<()> {
+    let s = negsim::report::write_report(&args.dir)?;
+    println!(
+        "negsim: report of {} -> {} ({} charts as SVG in {})",
+        args.dir.display(),
+        s.html.display(),
+        s.charts,
+        s.dir.display()
+    );
+    Ok(())
+}

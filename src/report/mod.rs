@@ -1,0 +1,144 @@
+//! Reports: pictures of a finished run (`negsim report DIR`, `negsim run --report`).
+//!
+//! [`write_report`] reads a run folder (its `manifest.json`, `points.csv`, `summary.csv` and
+//! `trials.csv`) and writes into `DIR/report/` one SVG file per chart and a self-contained
+//! `report.html` that inlines them: it needs no network and no JavaScript.
+//!
+//! The charts, each titled, with labelled axes (calendar dates on time axes) and a legend where
+//! there are several series:
+//!
+//! | file | what it shows | from |
+//! |---|---|---|
+//! | `outcomes.svg` | shares completed, collapsed, stalled, with Wilson 95% intervals, per point | `summary.csv` |
+//! | `process.svg` | trials completed, collapsed and still running by date (stacked) | `trials.csv` |
+//! | `phases.svg` | cumulative share of trials with each phase done, by date | `trials.csv` |
+//! | `quantity-<unit>.svg` | the distribution of each delivered quantity at the end | `trials.csv` |
+//! | `delays.svg` | delays per trial by party: p05..p95 box, median, mean | `summary.csv` |
+//! | `walkouts.svg` | the share of trials each party walked out of | `summary.csv` |
+//! | `sweep-outcomes.svg`, `sweep-end-date.svg` | one varied parameter: shares and end date against it, with 95% bands | `summary.csv` |
+//! | `heatmap-p_completed.svg`, `heatmap-p_collapsed.svg` | two varied parameters on a grid: one cell per point, colour scale | `summary.csv` |
+//! | `sweep-marginals.svg` | three or more: one panel per parameter, pooled over the others | `summary.csv` |
+//! | `sweep-completion-by-date.svg` | a sweep: completion curves of up to five points spread over it | `trials.csv` |
+//!
+//! In a sweep, the time, quantity and party charts show the first point, and say so in their
+//! titles. `trials.csv` is streamed: memory holds counts per day and per distinct quantity,
+//! never per trial (see [`read`]).
+//!
+//! The charts are drawn with `plotters` on its SVG backend; its text is `<text>` elements in a
+//! generic sans-serif font, so no font files or system libraries are needed.
+
+pub mod read;
+
+mod draw;
+mod html;
+mod outcomes;
+mod parties;
+mod quantities;
+mod sweep;
+mod timeline;
+
+pub use draw::Chart;
+pub use read::{RunData, read_run};
+
+use crate::error::{Error, Result};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The folder, inside a run folder, that a report is written to.
+pub const REPORT_DIR: &str = "report";
+
+/// The page's file name.
+pub const REPORT_HTML: &str = "report.html";
+
+/// What [`write_report`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportSummary {
+    /// The report folder (`<run>/report`).
+    pub dir: PathBuf,
+    /// Every file written, the charts (SVG) in page order, then `report.html`.
+    pub files: Vec<PathBuf>,
+    /// The page.
+    pub html: PathBuf,
+    /// How many charts.
+    pub charts: usize,
+}
+
+/// Every chart of a run, in page order.
+///
+/// # Errors
+/// [`Error::Refused`] if a chart cannot be drawn.
+pub fn charts(run: &RunData) -> Result<Vec<Chart>> {
+    let mut out = vec![outcomes::chart(run)?];
+    out.extend(sweep::charts(run)?);
+    if run.overlays.len() > 1 {
+        out.push(timeline::overlay_chart(run)?);
+    }
+    out.push(timeline::process_chart(run)?);
+    if !run.phases.is_empty() {
+        out.push(timeline::phases_chart(run)?);
+    }
+    for (k, file) in quantities::file_names(&run.units).into_iter().enumerate() {
+        out.push(quantities::chart(run, k, file)?);
+    }
+    if !run.parties.is_empty() {
+        out.push(parties::delays_chart(run)?);
+        out.push(parties::walkouts_chart(run)?);
+    }
+    Ok(out)
+}
+
+/// Write `name` into `dir` under a temporary name, then rename it.
+fn write_file(dir: &Path, name: &str, text: &str) -> Result<PathBuf> {
+    let tmp = dir.join(format!(".{name}.partial"));
+    let to = dir.join(name);
+    fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+    fs::rename(&tmp, &to).map_err(|e| Error::io(&to, e))?;
+    Ok(to)
+}
+
+/// Remove the charts and page of an earlier report, so none of its charts outlives it.
+fn clear_old(dir: &Path) -> Result<()> {
+    let entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.ends_with(".svg") || name == REPORT_HTML {
+            let p = entry.path();
+            fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Read the finished run in `run_dir` and write its report into `run_dir/report/`: one SVG
+/// file per chart and `report.html`, which inlines them all. An earlier report there is
+/// replaced.
+///
+/// ```no_run
+/// let summary = negsim::report::write_report(std::path::Path::new("output/second-phase-2007"))?;
+/// println!("{} charts; open {}", summary.charts, summary.html.display());
+/// # Ok::<(), negsim::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Refused`] when `run_dir` holds no finished run (no `manifest.json`) or its files
+/// do not have the layout negsim writes; [`Error::Io`] when reading or writing fails.
+pub fn write_report(run_dir: &Path) -> Result<ReportSummary> {
+    let run = read_run(run_dir)?;
+    let charts = charts(&run)?;
+    let dir = run_dir.join(REPORT_DIR);
+    fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    clear_old(&dir)?;
+    let mut files = Vec::with_capacity(charts.len() + 1);
+    for c in &charts {
+        files.push(write_file(&dir, &c.file, &c.svg)?);
+    }
+    let html = write_file(&dir, REPORT_HTML, &html::page(&run, &charts))?;
+    files.push(html.clone());
+    Ok(ReportSummary {
+        dir,
+        files,
+        html,
+        charts: charts.len(),
+    })
+}

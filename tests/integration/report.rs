@@ -1,0 +1,376 @@
+//! `negsim report DIR`: every chart is well-formed SVG with a title and labelled axes, the page
+//! inlines and links every chart, names the scenario and the seed, and sweeps get their charts.
+
+use crate::common::negsim;
+use std::path::{Path, PathBuf};
+
+const TITLE: &str =
+    "Second-Phase Actions for the Implementation of the Joint Statement (Six-Party Talks, 2007)";
+
+/// Run the bundled scenario into `dir` with a few trials (seed 11), then `negsim report dir`.
+fn run_and_report(dir: &Path, trials: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "run", "--trials", trials, "--seed", "11", "--force", "--out",
+    ];
+    let out = dir.to_str().expect("utf-8 temp path");
+    args.push(out);
+    args.extend_from_slice(extra);
+    negsim().args(&args).assert().success();
+    let done = negsim().args(["report", out]).assert().success();
+    String::from_utf8(done.get_output().stdout.clone()).expect("utf-8 stdout")
+}
+
+/// Parse an SVG file as XML and return the text of its `<text>` elements.
+fn svg_texts(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc = roxmltree::Document::parse(&text)
+        .unwrap_or_else(|e| panic!("{} is not well-formed XML: {e}", path.display()));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg", "{}", path.display());
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg"),
+        "{}",
+        path.display()
+    );
+    assert!(root.attribute("viewBox").is_some(), "{}", path.display());
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+/// Assert a chart has a text starting with each of `wanted` (its title first, then axis labels).
+fn assert_chart(report: &Path, file: &str, wanted: &[&str]) -> Vec<String> {
+    let path = report.join(file);
+    assert!(path.exists(), "{file} was not written");
+    let texts = svg_texts(&path);
+    for w in wanted {
+        assert!(
+            texts.iter().any(|t| t.starts_with(w)),
+            "{file}: no text starting with `{w}` in {texts:?}"
+        );
+    }
+    texts
+}
+
+fn html(report: &Path) -> String {
+    std::fs::read_to_string(report.join("report.html")).expect("report.html")
+}
+
+fn svg_files(report: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(report)
+        .expect("report folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".svg"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The page inlines every chart and links its file; it needs no network and no script.
+fn assert_page_holds_every_chart(report: &Path) {
+    let page = html(report);
+    let files = svg_files(report);
+    assert!(!files.is_empty());
+    for f in &files {
+        assert!(
+            page.contains(&format!("href=\"{f}\"")),
+            "report.html does not link {f}"
+        );
+    }
+    assert_eq!(
+        page.matches("<svg ").count(),
+        files.len(),
+        "report.html should inline each chart once"
+    );
+    assert!(
+        !page.contains("<script"),
+        "report.html must not need JavaScript"
+    );
+    for attr in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!page.contains(attr), "report.html loads something: {attr}");
+    }
+}
+
+#[test]
+fn report_of_a_plain_run_has_every_chart_and_the_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("run");
+    let stdout = run_and_report(&run, "150", &[]);
+    let report = run.join("report");
+    assert!(
+        stdout.contains("report.html"),
+        "says where it wrote: {stdout}"
+    );
+    assert!(
+        stdout.contains(&report.display().to_string()),
+        "names the folder: {stdout}"
+    );
+
+    let date_axis = "date (day 0 = 3 October 2007)";
+    let share = "share of trials (%)";
+    assert_chart(
+        &report,
+        "outcomes.svg",
+        &[
+            "Outcome shares with 95% intervals",
+            share,
+            "outcome",
+            "completed",
+            "collapsed",
+            "stalled",
+        ],
+    );
+    let process = assert_chart(
+        &report,
+        "process.svg",
+        &[
+            "Trials completed, collapsed and still running by date",
+            share,
+            date_axis,
+            "completed (",
+            "collapsed (",
+            "still running (",
+        ],
+    );
+    assert!(
+        process
+            .iter()
+            .any(|t| t.ends_with(" 2007") || t.ends_with(" 2008")),
+        "calendar dates on the time axis: {process:?}"
+    );
+    assert_chart(
+        &report,
+        "phases.svg",
+        &[
+            "Completion of each phase by date",
+            "share of trials with the phase done (%)",
+            date_axis,
+            "disablement (",
+            "ministerial (",
+        ],
+    );
+    assert_chart(
+        &report,
+        "quantity-t-hfo.svg",
+        &[
+            "Delivered t HFO at the end of a trial",
+            "delivered by the end of the trial (t HFO)",
+            share,
+            "mean: ",
+        ],
+    );
+    assert_chart(
+        &report,
+        "delays.svg",
+        &[
+            "Delays by party",
+            "delays per trial (count)",
+            "party",
+            "DPRK",
+            "median",
+        ],
+    );
+    assert_chart(
+        &report,
+        "walkouts.svg",
+        &[
+            "Who walked out",
+            "trials it walked out of (%)",
+            "party",
+            "95% interval",
+        ],
+    );
+    assert_eq!(
+        svg_files(&report),
+        vec![
+            "delays.svg",
+            "outcomes.svg",
+            "phases.svg",
+            "process.svg",
+            "quantity-t-hfo.svg",
+            "walkouts.svg"
+        ]
+    );
+
+    assert_page_holds_every_chart(&report);
+    let page = html(&report);
+    assert!(page.contains(TITLE), "scenario title");
+    assert!(
+        page.contains("Source: Second-Phase Actions"),
+        "scenario source"
+    );
+    assert!(page.contains("<th>seed</th><td>11</td>"), "the seed");
+    assert!(page.contains("scenario SHA-256"), "the scenario's hash");
+    assert!(page.contains("Median end date"), "headline figures");
+    assert!(page.contains("negsim version"));
+}
+
+#[test]
+fn write_report_lists_the_files_it_wrote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("run");
+    run_and_report(&run, "60", &[]);
+    // Again, from the library: it replaces the report.
+    let s = negsim::report::write_report(&run).expect("report");
+    assert_eq!(s.dir, run.join("report"));
+    assert_eq!(s.html, run.join("report").join("report.html"));
+    assert_eq!(s.files.len(), s.charts + 1);
+    assert_eq!(s.files.last(), Some(&s.html));
+    for f in &s.files {
+        assert!(f.exists(), "{}", f.display());
+    }
+    let listed: Vec<PathBuf> = svg_files(&s.dir).iter().map(|f| s.dir.join(f)).collect();
+    let mut written: Vec<PathBuf> = s.files[..s.charts].to_vec();
+    written.sort();
+    assert_eq!(listed, written);
+}
+
+#[test]
+fn one_varied_parameter_gets_lines_with_bands() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("sweep");
+    run_and_report(&run, "150", &["--vary", "party.DPRK.compliance=0.3:0.7:3"]);
+    let report = run.join("report");
+    assert_chart(
+        &report,
+        "sweep-outcomes.svg",
+        &[
+            "Outcome shares against party.DPRK.compliance",
+            "party.DPRK.compliance (0 to 1)",
+            "share of trials (%)",
+            "completed (band: 95% interval)",
+        ],
+    );
+    assert_chart(
+        &report,
+        "sweep-end-date.svg",
+        &[
+            "End date of a trial against party.DPRK.compliance",
+            "end date of a trial (calendar date)",
+            "mean end date",
+            "median end date",
+        ],
+    );
+    assert_chart(
+        &report,
+        "sweep-completion-by-date.svg",
+        &[
+            "Share of trials completed by date at 3 sweep points",
+            "point 0: party.DPRK.compliance = 0.3",
+            "point 2: party.DPRK.compliance = 0.7",
+        ],
+    );
+    assert_chart(
+        &report,
+        "outcomes.svg",
+        &[
+            "Outcome shares by sweep point",
+            "sweep point: party.DPRK.compliance",
+            "0.5",
+        ],
+    );
+    // The detailed charts say which point they show.
+    assert_chart(
+        &report,
+        "process.svg",
+        &[
+            "Trials completed, collapsed and still running by date (point 0: party.DPRK.compliance = 0.3)",
+        ],
+    );
+    assert_page_holds_every_chart(&report);
+    let page = html(&report);
+    assert!(page.contains(TITLE));
+    assert!(
+        page.contains("<th>party.DPRK.compliance</th>"),
+        "the points table"
+    );
+}
+
+#[test]
+fn two_varied_parameters_get_heatmaps_with_a_colour_scale() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("grid");
+    run_and_report(
+        &run,
+        "150",
+        &[
+            "--vary",
+            "party.DPRK.compliance=0.3,0.7",
+            "--vary",
+            "party.US.compliance=0.5,0.75,1",
+        ],
+    );
+    let report = run.join("report");
+    for (metric, word) in [("p_completed", "completed"), ("p_collapsed", "collapsed")] {
+        let texts = assert_chart(
+            &report,
+            &format!("heatmap-{metric}.svg"),
+            &[
+                &format!("Share of trials {word}: party.DPRK.compliance by party.US.compliance"),
+                "party.DPRK.compliance (0 to 1)",
+                "party.US.compliance (0 to 1)",
+                &format!("{metric} (%)"),
+                "100%",
+            ],
+        );
+        // One labelled cell per point.
+        let cells = texts
+            .iter()
+            .filter(|t| t.ends_with('%') && t.contains('.'))
+            .count();
+        assert_eq!(cells, 6, "{texts:?}");
+    }
+    assert!(!report.join("sweep-outcomes.svg").exists());
+    assert_page_holds_every_chart(&report);
+}
+
+#[test]
+fn three_varied_parameters_get_one_panel_each() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("cube");
+    run_and_report(
+        &run,
+        "40",
+        &[
+            "--vary",
+            "party.DPRK.compliance=0.3,0.7",
+            "--vary",
+            "party.US.compliance=0.5,1",
+            "--vary",
+            "party.JPN.compliance=0.4,0.8",
+        ],
+    );
+    let report = run.join("report");
+    assert_chart(
+        &report,
+        "sweep-marginals.svg",
+        &[
+            "Outcome shares against each of the 3 varied parameters",
+            "party.DPRK.compliance (0 to 1)",
+            "party.US.compliance (0 to 1)",
+            "party.JPN.compliance (0 to 1)",
+            "share of trials (%)",
+        ],
+    );
+    assert_page_holds_every_chart(&report);
+}
+
+#[test]
+fn report_refuses_a_folder_without_a_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("unfinished");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("trials.csv"), "point,trial\n").unwrap();
+    let out = negsim()
+        .args(["report", dir.to_str().unwrap()])
+        .assert()
+        .failure();
+    let code = out.get_output().status.code();
+    assert!(matches!(code, Some(1) | Some(2)), "exit code {code:?}");
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("no manifest.json"), "{stderr}");
+    assert!(stderr.contains("finished run"), "{stderr}");
+    assert!(!dir.join("report").exists(), "nothing written");
+}
