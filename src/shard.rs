@@ -9,10 +9,10 @@
 //! exactly what an unsharded run writes: the same bytes.
 
 use crate::error::{Error, Result};
-use crate::output::manifest::{now, Manifest, OutputInfo};
+use crate::output::manifest::{Manifest, OutputInfo, now};
 use crate::output::summary::PointSummary;
 use crate::output::trials::parse_row;
-use crate::output::{points, summary, Columns, RunDir};
+use crate::output::{Columns, RunDir, points, summary};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
@@ -21,7 +21,11 @@ use std::path::{Path, PathBuf};
 /// # Errors
 /// [`Error::Usage`] unless `0 <= K < N`.
 pub fn parse(s: &str) -> Result<(u64, u64)> {
-    let bad = || Error::Usage(format!("--shard `{s}`: write K/N with 0 <= K < N, e.g. 3/8"));
+    let bad = || {
+        Error::Usage(format!(
+            "--shard `{s}`: write K/N with 0 <= K < N, e.g. 3/8"
+        ))
+    };
     let (k, n) = s.split_once('/').ok_or_else(bad)?;
     let k: u64 = k.trim().parse().map_err(|_| bad())?;
     let n: u64 = n.trim().parse().map_err(|_| bad())?;
@@ -49,8 +53,12 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
             dir.display()
         ))
     })?;
-    serde_json::from_str(&text)
-        .map_err(|e| Error::Refused(format!("{}: manifest.json does not parse: {e}", p.display())))
+    serde_json::from_str(&text).map_err(|e| {
+        Error::Refused(format!(
+            "{}: manifest.json does not parse: {e}",
+            p.display()
+        ))
+    })
 }
 
 /// What a set of shard folders holds.
@@ -67,7 +75,9 @@ pub struct ShardSet {
 impl ShardSet {
     /// Indices of the shards not given.
     pub fn missing(&self) -> Vec<u64> {
-        (0..self.count).filter(|&k| self.present[k as usize].is_none()).collect()
+        (0..self.count)
+            .filter(|&k| self.present[k as usize].is_none())
+            .collect()
     }
 }
 
@@ -84,7 +94,10 @@ pub fn inspect(dirs: &[PathBuf]) -> Result<(ShardSet, Vec<Manifest>)> {
     for d in dirs {
         let m = read_manifest(d)?;
         let Some(sh) = m.shard.clone() else {
-            return Err(Error::Refused(format!("{}: not a shard (its manifest has no shard)", d.display())));
+            return Err(Error::Refused(format!(
+                "{}: not a shard (its manifest has no shard)",
+                d.display()
+            )));
         };
         let s = set.get_or_insert_with(|| ShardSet {
             run_id: m.run_id.clone(),
@@ -127,17 +140,30 @@ fn short(id: &str) -> &str {
 /// # Errors
 /// [`Error::Refused`] for shards of different runs, a shard twice, a missing shard (named),
 /// or an output folder that holds a run (without `force`).
-pub fn merge(dirs: &[PathBuf], out: &Path, force: bool, command_line: Vec<String>) -> Result<Manifest> {
+pub fn merge(
+    dirs: &[PathBuf],
+    out: &Path,
+    force: bool,
+    command_line: Vec<String>,
+) -> Result<Manifest> {
     let started_at = now();
     let (set, manifests) = inspect(dirs)?;
     let missing = set.missing();
     if !missing.is_empty() {
-        let names: Vec<String> = missing.iter().map(|k| format!("{k}/{}", set.count)).collect();
-        return Err(Error::Refused(format!("missing shards: {}", names.join(", "))));
+        let names: Vec<String> = missing
+            .iter()
+            .map(|k| format!("{k}/{}", set.count))
+            .collect();
+        return Err(Error::Refused(format!(
+            "missing shards: {}",
+            names.join(", ")
+        )));
     }
     let ordered: Vec<PathBuf> = set.present.iter().flatten().cloned().collect();
     let first = &manifests[0];
-    let with_actions = manifests.iter().all(|m| m.outputs.iter().any(|o| o.file == "actions.csv"));
+    let with_actions = manifests
+        .iter()
+        .all(|m| m.outputs.iter().any(|o| o.file == "actions.csv"));
     let dir = RunDir::prepare(out, force)?;
 
     // trials.csv: concatenate, and summarise point by point as the rows stream past.
@@ -155,17 +181,18 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool, command_line: Vec<String
     let mut point_rows = 0u64;
     let mut current: Option<(u64, Vec<u8>, PointSummary)> = None;
     let flush_point = |cur: &mut Option<(u64, Vec<u8>, PointSummary)>,
-                           c: &Columns,
-                           sw: &mut std::io::BufWriter<std::fs::File>,
-                           pw: &mut std::io::BufWriter<std::fs::File>,
-                           summary_rows: &mut u64,
-                           point_rows: &mut u64|
+                       c: &Columns,
+                       sw: &mut std::io::BufWriter<std::fs::File>,
+                       pw: &mut std::io::BufWriter<std::fs::File>,
+                       summary_rows: &mut u64,
+                       point_rows: &mut u64|
      -> Result<()> {
         if let Some((_, prefix, s)) = cur.take() {
             let mut buf = Vec::new();
             s.push_rows(&mut buf, &prefix, c);
             *summary_rows += s.rows(c).len() as u64;
-            sw.write_all(&buf).map_err(|e| Error::io("summary.csv", e))?;
+            sw.write_all(&buf)
+                .map_err(|e| Error::io("summary.csv", e))?;
             let mut buf = Vec::new();
             points::push_row(&mut buf, &prefix, s.n());
             *point_rows += 1;
@@ -183,13 +210,18 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool, command_line: Vec<String
             None => {
                 let c = columns_from_header(&line)?;
                 w.write_all(line.as_bytes()).map_err(wio("trials.csv"))?;
-                sw.write_all(summary::header(&c).as_bytes()).map_err(wio("summary.csv"))?;
-                pw.write_all(points::header(&c).as_bytes()).map_err(wio("points.csv"))?;
+                sw.write_all(summary::header(&c).as_bytes())
+                    .map_err(wio("summary.csv"))?;
+                pw.write_all(points::header(&c).as_bytes())
+                    .map_err(wio("points.csv"))?;
                 columns = Some(c);
                 header = Some(line.clone());
             }
             Some(h) if *h != line => {
-                return Err(Error::Refused(format!("{}: its columns differ from the first shard's", p.display())));
+                return Err(Error::Refused(format!(
+                    "{}: its columns differ from the first shard's",
+                    p.display()
+                )));
             }
             _ => {}
         }
@@ -204,11 +236,22 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool, command_line: Vec<String
                 break;
             }
             line_no += 1;
-            let rec = csv::StringRecord::from(line.trim_end_matches(['\n', '\r']).split(',').collect::<Vec<&str>>());
+            let rec = csv::StringRecord::from(
+                line.trim_end_matches(['\n', '\r'])
+                    .split(',')
+                    .collect::<Vec<&str>>(),
+            );
             let row = parse_row(&rec, c, line_no)?;
             let same = current.as_ref().is_some_and(|(pt, _, _)| *pt == row.point);
             if !same {
-                flush_point(&mut current, c, &mut sw, &mut pw, &mut summary_rows, &mut point_rows)?;
+                flush_point(
+                    &mut current,
+                    c,
+                    &mut sw,
+                    &mut pw,
+                    &mut summary_rows,
+                    &mut point_rows,
+                )?;
                 let mut prefix = Vec::new();
                 prefix.extend_from_slice(rec[0].as_bytes());
                 prefix.push(b',');
@@ -226,7 +269,14 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool, command_line: Vec<String
         }
     }
     if let Some(c) = columns.as_ref() {
-        flush_point(&mut current, c, &mut sw, &mut pw, &mut summary_rows, &mut point_rows)?;
+        flush_point(
+            &mut current,
+            c,
+            &mut sw,
+            &mut pw,
+            &mut summary_rows,
+            &mut point_rows,
+        )?;
     }
     for (f, name) in [(w, "trials.csv"), (sw, "summary.csv"), (pw, "points.csv")] {
         let mut f = f;
@@ -236,9 +286,18 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool, command_line: Vec<String
     dir.finish("summary.csv")?;
     dir.finish("points.csv")?;
     let mut outputs = vec![
-        OutputInfo { file: "trials.csv".into(), rows },
-        OutputInfo { file: "summary.csv".into(), rows: summary_rows },
-        OutputInfo { file: "points.csv".into(), rows: point_rows },
+        OutputInfo {
+            file: "trials.csv".into(),
+            rows,
+        },
+        OutputInfo {
+            file: "summary.csv".into(),
+            rows: summary_rows,
+        },
+        OutputInfo {
+            file: "points.csv".into(),
+            rows: point_rows,
+        },
     ];
     if with_actions {
         let mut aw = dir.create("actions.csv")?;
@@ -269,9 +328,15 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool, command_line: Vec<String
         aw.flush().map_err(wio("actions.csv"))?;
         drop(aw);
         dir.finish("actions.csv")?;
-        outputs.push(OutputInfo { file: "actions.csv".into(), rows: arows });
+        outputs.push(OutputInfo {
+            file: "actions.csv".into(),
+            rows: arows,
+        });
     }
-    outputs.push(OutputInfo { file: "manifest.json".into(), rows: 1 });
+    outputs.push(OutputInfo {
+        file: "manifest.json".into(),
+        rows: 1,
+    });
     let m = Manifest {
         command_line,
         shard: None,
@@ -290,7 +355,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool, command_line: Vec<String
 /// # Errors
 /// [`Error::Refused`] when the header is not negsim's.
 pub fn columns_from_header(line: &str) -> Result<Columns> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(line.as_bytes());
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line.as_bytes());
     let rec = r
         .records()
         .next()
@@ -309,14 +376,22 @@ pub fn columns_from_header(line: &str) -> Result<Columns> {
         actions: vec![],
     };
     for col in &cols[t + 6..] {
-        if let Some(p) = col.strip_prefix("phase.").and_then(|x| x.strip_suffix(".done_day")) {
+        if let Some(p) = col
+            .strip_prefix("phase.")
+            .and_then(|x| x.strip_suffix(".done_day"))
+        {
             c.phases.push(p.to_string());
         } else if let Some(u) = col.strip_prefix("quantity.") {
             c.units.push(u.to_string());
-        } else if let Some(p) = col.strip_prefix("party.").and_then(|x| x.strip_suffix(".delays")) {
+        } else if let Some(p) = col
+            .strip_prefix("party.")
+            .and_then(|x| x.strip_suffix(".delays"))
+        {
             c.parties.push(p.to_string());
         } else {
-            return Err(Error::Refused(format!("trials.csv: unexpected column `{col}`")));
+            return Err(Error::Refused(format!(
+                "trials.csv: unexpected column `{col}`"
+            )));
         }
     }
     Ok(c)

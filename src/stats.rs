@@ -16,11 +16,22 @@ use std::collections::BTreeMap;
 /// The normal quantile for a two-sided 95% interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
 
+/// Whole numbers below this are counted in a dense array (days, delays, counts).
+const DENSE: usize = 1 << 16;
+
 /// Counts per distinct value. Values are compared by their exact bits (after mapping -0 to 0).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Small whole numbers go to a dense array, anything else to an ordered map.
+#[derive(Debug, Clone, Default)]
 pub struct Histogram {
+    dense: Vec<u64>,
     counts: BTreeMap<OrdF64, u64>,
     n: u64,
+}
+
+impl PartialEq for Histogram {
+    fn eq(&self, other: &Self) -> bool {
+        self.n == other.n && self.iter().eq(other.iter())
+    }
 }
 
 /// An f64 with a total order (values here are finite).
@@ -51,15 +62,30 @@ impl Histogram {
             return;
         }
         let x = if x == 0.0 { 0.0 } else { x };
-        *self.counts.entry(OrdF64(x)).or_insert(0) += k;
+        if x >= 0.0 && x < DENSE as f64 && x.fract() == 0.0 {
+            let i = x as usize;
+            if i >= self.dense.len() {
+                self.dense.resize(i + 1, 0);
+            }
+            self.dense[i] += k;
+        } else {
+            *self.counts.entry(OrdF64(x)).or_insert(0) += k;
+        }
         self.n += k;
     }
 
     /// Add another histogram's counts.
     pub fn merge(&mut self, other: &Histogram) {
-        for (v, c) in &other.counts {
-            self.add_n(v.0, *c);
+        if other.dense.len() > self.dense.len() {
+            self.dense.resize(other.dense.len(), 0);
         }
+        for (a, b) in self.dense.iter_mut().zip(&other.dense) {
+            *a += b;
+        }
+        for (v, c) in &other.counts {
+            *self.counts.entry(*v).or_insert(0) += c;
+        }
+        self.n += other.n;
     }
 
     /// Number of values counted.
@@ -67,9 +93,29 @@ impl Histogram {
         self.n
     }
 
-    /// (value, count) in ascending order.
+    /// (value, count) in ascending order, values with a count only.
     pub fn iter(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
-        self.counts.iter().map(|(v, c)| (v.0, *c))
+        let dense = self
+            .dense
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (i as f64, *c));
+        let sparse = self.counts.iter().map(|(v, c)| (v.0, *c));
+        // Sparse values are negative, fractional or large: merge the two ascending runs.
+        let mut dense = dense.peekable();
+        let mut sparse = sparse.peekable();
+        std::iter::from_fn(move || match (dense.peek(), sparse.peek()) {
+            (Some(d), Some(s)) => {
+                if d.0 < s.0 {
+                    dense.next()
+                } else {
+                    sparse.next()
+                }
+            }
+            (Some(_), None) => dense.next(),
+            (None, _) => sparse.next(),
+        })
     }
 
     /// Mean, summed in ascending order of value.
@@ -106,7 +152,7 @@ impl Histogram {
                 return v;
             }
         }
-        self.counts.keys().next_back().map_or(f64::NAN, |v| v.0)
+        self.iter().last().map_or(f64::NAN, |v| v.0)
     }
 
     /// Quantile `q` in [0, 1], type 7 (numpy's default linear interpolation).
@@ -181,6 +227,28 @@ mod tests {
         let mut c = Histogram::default();
         c.merge(&a);
         assert_eq!(c, a);
+    }
+
+    #[test]
+    fn dense_and_sparse_values_interleave_in_order() {
+        let mut h = Histogram::default();
+        for x in [3.0, -1.0, 2.5, 70_000.0, 0.0, 3.0, 1e9] {
+            h.add(x);
+        }
+        let v: Vec<(f64, u64)> = h.iter().collect();
+        assert_eq!(
+            v,
+            vec![
+                (-1.0, 1),
+                (0.0, 1),
+                (2.5, 1),
+                (3.0, 2),
+                (70_000.0, 1),
+                (1e9, 1)
+            ]
+        );
+        assert_eq!(h.quantile(1.0), Some(1e9));
+        assert_eq!(h.quantile(0.0), Some(-1.0));
     }
 
     #[test]

@@ -222,10 +222,17 @@ pub fn ineffective(varies: &[Vary], points: &[Point]) -> Vec<String> {
     for (k, v) in varies.iter().enumerate() {
         // Two points that differ only in parameter k, if any.
         let pair = points.iter().enumerate().find_map(|(i, a)| {
-            points[i + 1..].iter().find(|b| {
-                b.values[k] != a.values[k]
-                    && b.values.iter().zip(&a.values).enumerate().all(|(j, (x, y))| j == k || x == y)
-            }).map(|b| (a, b))
+            points[i + 1..]
+                .iter()
+                .find(|b| {
+                    b.values[k] != a.values[k]
+                        && b.values
+                            .iter()
+                            .zip(&a.values)
+                            .enumerate()
+                            .all(|(j, (x, y))| j == k || x == y)
+                })
+                .map(|b| (a, b))
         });
         if let Some((a, b)) = pair
             && a.scenario == b.scenario

@@ -36,12 +36,22 @@ pub fn run(args: MergeArgs) -> Result<()> {
             println!("complete: ready to merge");
             return Ok(());
         }
-        let names: Vec<String> = missing.iter().map(|k| format!("{k}/{}", set.count)).collect();
-        return Err(Error::Refused(format!("missing shards: {}", names.join(", "))));
+        let names: Vec<String> = missing
+            .iter()
+            .map(|k| format!("{k}/{}", set.count))
+            .collect();
+        return Err(Error::Refused(format!(
+            "missing shards: {}",
+            names.join(", ")
+        )));
     }
     let out = args.out.expect("clap requires --out without --check");
     let m = negsim::shard::merge(&args.dirs, &out, args.force, std::env::args().collect())?;
-    let trials = m.outputs.iter().find(|o| o.file == "trials.csv").map_or(0, |o| o.rows);
+    let trials = m
+        .outputs
+        .iter()
+        .find(|o| o.file == "trials.csv")
+        .map_or(0, |o| o.rows);
     eprintln!(
         "negsim: merged {} shards ({trials} trials) -> {}",
         m.merged_from.len(),

@@ -3,9 +3,9 @@
 //! `main` returns an exit code: 0 on success, 2 for bad input (a scenario error, a bad
 //! option), 1 for anything else (I/O, a refused overwrite). Errors print as `error: ...`.
 
-mod merge;
 mod check;
 mod graph;
+mod merge;
 mod report;
 mod run;
 mod trace;
@@ -41,16 +41,6 @@ enum Command {
     ///
     /// Example: negsim report output/second-phase-2007
     Report(report::ReportArgs),
-    /// Join the shards of one run (`run --shard K/N`) into one run folder.
-    ///
-    /// The merged trials.csv, summary.csv, points.csv and actions.csv are byte-identical to
-    /// an unsharded run of the same study. Refuses shards of different runs, a shard given
-    /// twice, or a missing shard (named); --check lists what is missing without writing.
-    ///
-    /// Example: negsim merge runs/shard-* --out runs/merged
-    ///
-    /// Example: negsim merge --check runs/shard-*
-    Merge(merge::MergeArgs),
     /// Validate a scenario and print its parties, phases, actions, links and warnings.
     ///
     /// Prints the scenario as a reader wants it: parties and their parameters, phases in order
@@ -81,6 +71,16 @@ enum Command {
     ///
     /// Example: negsim graph scenarios/second-phase-2007.toml | dot -Tsvg > graph.svg
     Graph(graph::GraphArgs),
+    /// Join the shards of one run (`run --shard K/N`) into one run folder.
+    ///
+    /// The merged trials.csv, summary.csv, points.csv and actions.csv are byte-identical to
+    /// an unsharded run of the same study. Refuses shards of different runs, a shard given
+    /// twice, or a missing shard (named); --check lists what is missing without writing.
+    ///
+    /// Example: negsim merge runs/shard-* --out runs/merged
+    ///
+    /// Example: negsim merge --check runs/shard-*
+    Merge(merge::MergeArgs),
 }
 
 /// Parse the command line, run the command, and map errors to exit codes.
@@ -90,10 +90,10 @@ pub fn main() -> ExitCode {
         None => run::run(run::RunArgs::default()),
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Report(args)) => report::run(args),
-        Some(Command::Merge(args)) => merge::run(args),
         Some(Command::Check(args)) => check::run(args),
         Some(Command::Trace(args)) => trace::run(args),
         Some(Command::Graph(args)) => graph::run(args),
+        Some(Command::Merge(args)) => merge::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -107,6 +107,17 @@ pub fn main() -> ExitCode {
             ExitCode::from(e.exit_code() as u8)
         }
     }
+}
+
+/// `negsim run --report`: draw the finished run.
+pub(crate) fn report_hook(dir: &std::path::Path) -> negsim::Result<()> {
+    let summary = negsim::report::write_report(dir)?;
+    eprintln!(
+        "negsim: report -> {}",
+        dir.join("report").join("report.html").display()
+    );
+    let _ = summary;
+    Ok(())
 }
 
 /// The scenario to load: a path, or the bundled default.

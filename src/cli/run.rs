@@ -4,12 +4,12 @@
 use clap::Args;
 use negsim::error::{Error, Result};
 use negsim::output::manifest::{
-    now, sha256_hex, FileInfo, Manifest, OutputInfo, ParameterInfo, PrecisionInfo, ScenarioInfo,
-    ShardInfo, SweepInfo,
+    FileInfo, Manifest, OutputInfo, ParameterInfo, PrecisionInfo, ScenarioInfo, ShardInfo,
+    SweepInfo, now, sha256_hex,
 };
 use negsim::output::{Columns, RunDir};
-use negsim::run::{execute, Plan, Precision};
-use negsim::sweep::{build_points, combinations, Design, Vary};
+use negsim::run::{Plan, Precision, execute};
+use negsim::sweep::{Design, Vary, build_points, combinations};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -63,19 +63,31 @@ pub struct RunArgs {
     /// Replace a finished (or unfinished) run in the output folder.
     #[arg(long)]
     pub force: bool,
+    /// Also write the report (charts and report.html) into OUT/report/.
+    #[arg(long)]
+    pub report: bool,
 }
 
 fn parse_precision(s: &str) -> Result<Precision> {
     let (m, h) = s.split_once('=').ok_or_else(|| {
-        Error::Usage(format!("--precision `{s}`: write METRIC=HALFWIDTH, e.g. p_completed=0.005"))
+        Error::Usage(format!(
+            "--precision `{s}`: write METRIC=HALFWIDTH, e.g. p_completed=0.005"
+        ))
     })?;
     let half_width: f64 = h
         .trim()
         .parse()
         .ok()
         .filter(|x: &f64| x.is_finite() && *x > 0.0)
-        .ok_or_else(|| Error::Usage(format!("--precision `{s}`: the half-width must be a number > 0")))?;
-    Ok(Precision { metric: m.trim().to_string(), half_width })
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "--precision `{s}`: the half-width must be a number > 0"
+            ))
+        })?;
+    Ok(Precision {
+        metric: m.trim().to_string(),
+        half_width,
+    })
 }
 
 /// Run the command.
@@ -90,16 +102,34 @@ pub fn run(args: RunArgs) -> Result<()> {
 
     // Command-line options override the study's.
     let scenario_path = args.scenario.clone().or(st.scenario.clone());
-    let with = if args.with.is_empty() { st.with.clone() } else { args.with.clone() };
-    let vary_specs = if args.vary.is_empty() { st.vary.clone() } else { args.vary.clone() };
+    let with = if args.with.is_empty() {
+        st.with.clone()
+    } else {
+        args.with.clone()
+    };
+    let vary_specs = if args.vary.is_empty() {
+        st.vary.clone()
+    } else {
+        args.vary.clone()
+    };
     let precision_specs: Vec<String> = if args.precision.is_empty() {
-        st.precision.iter().map(|(k, v)| format!("{k}={v}")).collect()
+        st.precision
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect()
     } else {
         args.precision.clone()
     };
-    let precision = precision_specs.iter().map(|s| parse_precision(s)).collect::<Result<Vec<_>>>()?;
+    let precision = precision_specs
+        .iter()
+        .map(|s| parse_precision(s))
+        .collect::<Result<Vec<_>>>()?;
     let seed = args.seed.or(st.seed).unwrap_or(1);
-    let default_trials = if precision.is_empty() { 10_000 } else { 1_000_000 };
+    let default_trials = if precision.is_empty() {
+        10_000
+    } else {
+        1_000_000
+    };
     let trials = args.trials.or(st.trials).unwrap_or(default_trials);
     if trials == 0 {
         return Err(Error::Usage("--trials must be at least 1".into()));
@@ -109,7 +139,11 @@ pub fn run(args: RunArgs) -> Result<()> {
         return Err(Error::Usage("--precision-batch must be at least 1".into()));
     }
     let with_actions = args.actions || st.actions.unwrap_or(false);
-    let design_name = args.design.clone().or(st.design.clone()).unwrap_or_else(|| "grid".into());
+    let design_name = args
+        .design
+        .clone()
+        .or(st.design.clone())
+        .unwrap_or_else(|| "grid".into());
     let design = match design_name.as_str() {
         "grid" => {
             if args.points.is_some() {
@@ -141,9 +175,15 @@ pub fn run(args: RunArgs) -> Result<()> {
     for w in &with {
         doc.apply_overlay_file(w)?;
         let bytes = std::fs::read(w).map_err(|e| Error::io(w, e))?;
-        overlays.push(FileInfo { file: w.display().to_string(), sha256: sha256_hex(&bytes) });
+        overlays.push(FileInfo {
+            file: w.display().to_string(),
+            sha256: sha256_hex(&bytes),
+        });
     }
-    let varies = vary_specs.iter().map(|v| Vary::parse(v)).collect::<Result<Vec<_>>>()?;
+    let varies = vary_specs
+        .iter()
+        .map(|v| Vary::parse(v))
+        .collect::<Result<Vec<_>>>()?;
     let mut whole = Vec::new();
     for v in &varies {
         doc.check_path(&v.path)?;
@@ -163,16 +203,26 @@ pub fn run(args: RunArgs) -> Result<()> {
         design: design_name.clone(),
         parameters: varies
             .iter()
-            .map(|v| ParameterInfo { path: v.path.to_string(), spec: v.spec.clone() })
+            .map(|v| ParameterInfo {
+                path: v.path.to_string(),
+                spec: v.spec.clone(),
+            })
             .collect(),
         points: points.len() as u64,
         design_seed: matches!(design, Design::Lhs { .. }).then_some(seed),
-        study: study.as_ref().map(|s| FileInfo { file: s.path.display().to_string(), sha256: s.sha256.clone() }),
+        study: study.as_ref().map(|s| FileInfo {
+            file: s.path.display().to_string(),
+            sha256: s.sha256.clone(),
+        }),
     };
     let precision_info: Option<Vec<PrecisionInfo>> = (!precision.is_empty()).then(|| {
         precision
             .iter()
-            .map(|p| PrecisionInfo { metric: p.metric.clone(), half_width: p.half_width, batch: precision_batch })
+            .map(|p| PrecisionInfo {
+                metric: p.metric.clone(),
+                half_width: p.half_width,
+                batch: precision_batch,
+            })
             .collect()
     });
     let run_id = {
@@ -194,7 +244,12 @@ pub fn run(args: RunArgs) -> Result<()> {
     let total_pairs = points.len() as u64 * trials;
     let shard_info = shard.map(|(k, n)| {
         let (a, b) = negsim::shard::pairs(k, n, total_pairs);
-        ShardInfo { index: k, count: n, first_pair: a, end_pair: b }
+        ShardInfo {
+            index: k,
+            count: n,
+            first_pair: a,
+            end_pair: b,
+        }
     });
     let out = args.out.clone().or(st.out.clone()).unwrap_or_else(|| {
         let d = PathBuf::from("output").join(&base.name);
@@ -207,7 +262,9 @@ pub fn run(args: RunArgs) -> Result<()> {
     if let Some(si) = &shard_info
         && let Ok(m) = negsim::shard::read_manifest(&out)
         && m.run_id == run_id
-        && m.shard.as_ref().is_some_and(|s| s.index == si.index && s.count == si.count)
+        && m.shard
+            .as_ref()
+            .is_some_and(|s| s.index == si.index && s.count == si.count)
         && !args.force
     {
         eprintln!(
@@ -227,7 +284,8 @@ pub fn run(args: RunArgs) -> Result<()> {
             }
             b = b.num_threads(n);
         }
-        b.build().map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?
+        b.build()
+            .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?
     };
     let plan = Plan {
         points: &points,
@@ -262,8 +320,14 @@ pub fn run(args: RunArgs) -> Result<()> {
         outputs: stats
             .rows
             .iter()
-            .map(|(f, r)| OutputInfo { file: f.clone(), rows: *r })
-            .chain(std::iter::once(OutputInfo { file: "manifest.json".into(), rows: 1 }))
+            .map(|(f, r)| OutputInfo {
+                file: f.clone(),
+                rows: *r,
+            })
+            .chain(std::iter::once(OutputInfo {
+                file: "manifest.json".into(),
+                rows: 1,
+            }))
             .collect(),
         threads: pool.current_num_threads(),
         started_at,
@@ -284,18 +348,29 @@ pub fn run(args: RunArgs) -> Result<()> {
     if shard.is_none() {
         print_headline(dir.path())?;
     }
+    if args.report {
+        super::report_hook(dir.path())?;
+    }
     Ok(())
 }
 
 /// Print the headline figures of point 0 from summary.csv, so a first run says something.
 fn print_headline(dir: &std::path::Path) -> Result<()> {
     let p = dir.join("summary.csv");
-    let mut r = csv::Reader::from_path(&p).map_err(|e| Error::Refused(format!("{}: {e}", p.display())))?;
-    let headers = r.headers().map_err(|e| Error::Refused(e.to_string()))?.clone();
+    let mut r =
+        csv::Reader::from_path(&p).map_err(|e| Error::Refused(format!("{}: {e}", p.display())))?;
+    let headers = r
+        .headers()
+        .map_err(|e| Error::Refused(e.to_string()))?
+        .clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(pc), Some(mc), Some(lo), Some(hi), Some(med)) =
-        (col("point"), col("metric"), col("ci95_low"), col("ci95_high"), col("p50"))
-    else {
+    let (Some(pc), Some(mc), Some(lo), Some(hi), Some(med)) = (
+        col("point"),
+        col("metric"),
+        col("ci95_low"),
+        col("ci95_high"),
+        col("p50"),
+    ) else {
         return Ok(());
     };
     let mean_col = col("mean").unwrap_or(mc + 2);
@@ -314,7 +389,10 @@ fn print_headline(dir: &std::path::Path) -> Result<()> {
                 100.0 * f(&rec[hi])
             );
         } else if m == "completed_day" && !rec[med].is_empty() {
-            eprintln!("  median day of completion (completed trials): {}", &rec[med]);
+            eprintln!(
+                "  median day of completion (completed trials): {}",
+                &rec[med]
+            );
         }
     }
     Ok(())

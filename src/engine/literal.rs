@@ -86,7 +86,7 @@ impl<'s> LiteralTrial<'s> {
             for (a, act) in s.actions.iter().enumerate() {
                 if let Some(d) = act.deadline
                     && u64::from(d) + 1 == t
-                    && !st.done_at[a].is_some_and(|x| x <= u64::from(d))
+                    && st.done_at[a].is_none_or(|x| x > u64::from(d))
                 {
                     st.trust.on_lapse(s, act, |_| {});
                 }

@@ -36,7 +36,8 @@ pub fn draw_arrivals(s: &Scenario, rng: &mut TrialRng, out: &mut Vec<Arrival>) {
             let e: f64 = Exp1.sample(rng);
             x += mean_gap * e;
             let day = x.floor();
-            if !(day <= f64::from(sh.window_last)) {
+            // NaN cannot occur: x is finite and grows.
+            if day > f64::from(sh.window_last) {
                 break;
             }
             out.push(Arrival {

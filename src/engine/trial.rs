@@ -2,11 +2,20 @@
 //!
 //! Events wait in one priority queue keyed by (day, step, party, action), which is exactly
 //! the order of a day (see the [module docs](super)): phase starts, completions, lapses,
-//! shocks, then reviews in party order and, within a review, action order. A review only
-//! enters the queue when something happens at it: a consent (its day drawn from the
-//! geometric number of reviews until consent), or a party's first review after its trust
-//! changed (to redraw that number with the new chance). Every other review is a delay, and
-//! delays are counted from the review calendar when the consent (or the end) comes.
+//! shocks, then reviews in party order and, within a review, action order.
+//!
+//! # Consent by thinning
+//!
+//! At a review, party `i` consents to a due action `a` with chance
+//! `p = c_i * tau^rho_i`, and `p <= c_i` because trust is at most 1. So each review can be
+//! taken as two coins: a first with the constant chance `c_i`, and, when it comes up, a
+//! second with chance `p / c_i = tau^rho_i`, evaluated with the trust of that very moment.
+//! Together they are one coin with chance `p`, at every review, as DESIGN.md 2.3 says. The
+//! first coin does not depend on trust, so the reviews at which it comes up ("candidate"
+//! reviews) are drawn ahead as geometric gaps (DESIGN.md 2.10), and only those reviews enter
+//! the queue; trust may change any number of times in between at no cost. Every review that
+//! is not a consent is a delay, counted from the review calendar when the consent (or the end)
+//! comes.
 //!
 //! All state lives in [`Trial`] and is reused from trial to trial: no allocation per trial
 //! once the buffers have grown.
@@ -37,8 +46,8 @@ fn key(day: u64, step: u64, payload: u64) -> u64 {
 }
 
 #[inline]
-fn review_payload(party: usize, action_plus_one: usize) -> u64 {
-    ((party as u64) << ACTION_BITS) | action_plus_one as u64
+fn review_payload(party: usize, action: usize) -> u64 {
+    ((party as u64) << ACTION_BITS) | action as u64
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +59,7 @@ enum Status {
 }
 
 /// Where in the day a change happens: before the reviews, or during party `k`'s review of
-/// action `b`. Decides whether a party still reviews today with the new state.
+/// action `b`. Decides whether a party still reviews a newly due action today.
 #[derive(Debug, Clone, Copy)]
 enum Cursor {
     BeforeReviews,
@@ -58,7 +67,7 @@ enum Cursor {
 }
 
 impl Cursor {
-    /// The first day on which `party` can next act on action `action` after a change today.
+    /// The first day on which `party` can be offered `action` after it became due today.
     #[inline]
     fn first_day(self, day: u64, party: usize, action: usize) -> u64 {
         match self {
@@ -77,12 +86,85 @@ impl Cursor {
     }
 }
 
+/// The first coin of a party: chance `c` at every review, drawn ahead as geometric gaps.
+#[derive(Debug, Clone)]
+struct FirstCoin {
+    c: f64,
+    /// `(1 - c)^(k + 1)` for small `k`: the gap is the first `k` with this `<= S`.
+    powers: Vec<f64>,
+    ln_q: f64,
+}
+
+impl FirstCoin {
+    fn new(c: f64) -> Self {
+        let q = 1.0 - c;
+        let mut powers = Vec::with_capacity(32);
+        let mut x = q;
+        for _ in 0..32 {
+            powers.push(x);
+            x *= q;
+        }
+        FirstCoin {
+            c,
+            powers,
+            ln_q: (-c).ln_1p(),
+        }
+    }
+
+    /// Reviews without the first coin before the one with it: geometric on {0, 1, ...},
+    /// `P(gap >= m) = (1 - c)^m`. `None` when `c = 0`.
+    #[inline]
+    fn gap(&self, rng: &mut TrialRng) -> Option<u64> {
+        if self.c >= 1.0 {
+            return Some(0);
+        }
+        if self.c <= 0.0 {
+            return None;
+        }
+        let surv = 1.0 - rng::uniform(rng);
+        if let Some(k) = self.powers.iter().position(|&x| x <= surv) {
+            return Some(k as u64);
+        }
+        let x = surv.ln() / self.ln_q;
+        Some(if x >= 1.0e18 {
+            u64::MAX / 4
+        } else {
+            (x.ceil() - 1.0).max(0.0) as u64
+        })
+    }
+}
+
+/// The second coin: `u < tau^rho`, with integer-power bounds deciding most draws without a
+/// general power (exact: the bounds hold for every `tau` in [0, 1]).
+#[inline]
+fn second_coin(u: f64, tau: f64, rho: f64) -> bool {
+    if rho == 0.0 {
+        return true;
+    }
+    if rho == 1.0 {
+        return u < tau;
+    }
+    let (lo, hi) = (rho.ceil(), rho.floor());
+    // tau^ceil(rho) <= tau^rho <= tau^floor(rho)
+    if u < tau.powi(lo as i32) {
+        return true;
+    }
+    if hi >= 1.0 && u >= tau.powi(hi as i32) {
+        return false;
+    }
+    if rho > 0.5 && rho < 1.0 && u >= tau.sqrt() {
+        return false;
+    }
+    u < tau.powf(rho)
+}
+
 /// The state of one trial, reusable across trials of the same scenario.
 #[derive(Debug, Clone)]
 pub struct Trial<'s> {
     s: &'s Scenario,
     horizon: u64,
     slot_base: Vec<usize>,
+    first_coin: Vec<FirstCoin>,
     trust: Trust,
     calendars: Vec<Calendar>,
     // per action
@@ -91,6 +173,16 @@ pub struct Trial<'s> {
     start_day: Vec<u32>,
     done_day: Vec<u32>,
     consented: Vec<u64>,
+    /// Conditions still missing before an action is due: its phase's start, each hard
+    /// requirement, and the `requires_at_least` count as one.
+    unmet: Vec<u32>,
+    /// Done actions among each action's `requires_at_least` list.
+    at_least_done: Vec<u32>,
+    /// Static: for each action, who waits for it to start / be done / count towards `n`.
+    waits_started: Vec<Vec<usize>>,
+    waits_done: Vec<Vec<usize>>,
+    waits_at_least: Vec<Vec<usize>>,
+    unmet_initial: Vec<u32>,
     // per phase
     phase_started: Vec<bool>,
     phase_remaining: Vec<u32>,
@@ -98,13 +190,10 @@ pub struct Trial<'s> {
     // per (action, actor) slot
     offer_active: Vec<bool>,
     offer_first: Vec<u64>,
-    offer_consent: Vec<u64>,
+    /// The next candidate review of the offer.
+    offer_next: Vec<u64>,
     offer_p: Vec<f64>,
     slot_delays: Vec<u32>,
-    // per party
-    active_offers: Vec<u32>,
-    dirty: Vec<bool>,
-    wake: Vec<u64>,
     // queue and shocks
     queue: BinaryHeap<Reverse<u64>>,
     arrivals: Vec<Arrival>,
@@ -125,10 +214,36 @@ impl<'s> Trial<'s> {
         let na = s.actions.len();
         let np = s.phases.len();
         let n = s.parties.len();
+        let mut waits_started = vec![Vec::new(); na];
+        let mut waits_done = vec![Vec::new(); na];
+        let mut waits_at_least = vec![Vec::new(); na];
+        let mut unmet_initial = vec![0u32; na];
+        for (a, act) in s.actions.iter().enumerate() {
+            unmet_initial[a] = 1 + (act.requires_done.len() + act.requires_started.len()) as u32;
+            for &j in &act.requires_started {
+                waits_started[j].push(a);
+            }
+            for &j in &act.requires_done {
+                waits_done[j].push(a);
+            }
+            if let Some(al) = &act.at_least
+                && al.n > 0
+            {
+                unmet_initial[a] += 1;
+                for &j in &al.of {
+                    waits_at_least[j].push(a);
+                }
+            }
+        }
         Trial {
             s,
             horizon: u64::from(s.horizon),
             slot_base,
+            first_coin: s
+                .parties
+                .iter()
+                .map(|p| FirstCoin::new(p.compliance))
+                .collect(),
             trust: Trust::new(n),
             calendars: s
                 .parties
@@ -140,17 +255,20 @@ impl<'s> Trial<'s> {
             start_day: vec![NONE; na],
             done_day: vec![NONE; na],
             consented: vec![0; na],
+            unmet: vec![0; na],
+            at_least_done: vec![0; na],
+            waits_started,
+            waits_done,
+            waits_at_least,
+            unmet_initial,
             phase_started: vec![false; np],
             phase_remaining: vec![0; np],
             phase_done_day: vec![NONE; np],
             offer_active: vec![false; total],
             offer_first: vec![0; total],
-            offer_consent: vec![NEVER; total],
+            offer_next: vec![NEVER; total],
             offer_p: vec![0.0; total],
             slot_delays: vec![0; total],
-            active_offers: vec![0; n],
-            dirty: vec![false; n],
-            wake: vec![NEVER; n],
             queue: BinaryHeap::new(),
             arrivals: Vec::new(),
             actions_done: 0,
@@ -192,6 +310,8 @@ impl<'s> Trial<'s> {
         self.start_day.fill(NONE);
         self.done_day.fill(NONE);
         self.consented.fill(0);
+        self.unmet.copy_from_slice(&self.unmet_initial);
+        self.at_least_done.fill(0);
         self.phase_started.fill(false);
         for (p, ph) in s.phases.iter().enumerate() {
             self.phase_remaining[p] = ph.actions.len() as u32;
@@ -199,9 +319,6 @@ impl<'s> Trial<'s> {
         self.phase_done_day.fill(NONE);
         self.offer_active.fill(false);
         self.slot_delays.fill(0);
-        self.active_offers.fill(0);
-        self.dirty.fill(false);
-        self.wake.fill(NEVER);
         self.queue.clear();
         self.actions_done = 0;
         self.quantity.fill(0.0);
@@ -293,20 +410,10 @@ impl<'s> Trial<'s> {
                 }
                 _ => {
                     let party = payload >> ACTION_BITS;
-                    let a1 = payload & ((1 << ACTION_BITS) - 1);
-                    if a1 == 0 {
-                        if self.wake[party] == day {
-                            self.wake[party] = NEVER;
-                            if self.dirty[party] {
-                                self.redraw_party(party, day, rng);
-                            }
-                        }
-                    } else {
-                        let a = a1 - 1;
-                        let slot = self.slot(a, party);
-                        if self.offer_active[slot] && self.offer_consent[slot] == day {
-                            self.consent(party, a, slot, day, rng, obs);
-                        }
+                    let a = payload & ((1 << ACTION_BITS) - 1);
+                    let slot = self.slot(a, party);
+                    if self.offer_active[slot] && self.offer_next[slot] == day {
+                        self.candidate_review(party, a, slot, day, rng, obs);
                     }
                 }
             }
@@ -361,29 +468,13 @@ impl<'s> Trial<'s> {
         }
         let s = self.s;
         for &a in &s.phases[p].actions {
-            self.try_make_due(a, day, cursor, rng, obs);
+            self.satisfy(a, day, cursor, rng, obs);
         }
     }
 
-    fn requirements_hold(&self, a: usize) -> bool {
-        let act = &self.s.actions[a];
-        act.requires_done
-            .iter()
-            .all(|&j| self.status[j] == Status::Done)
-            && act
-                .requires_started
-                .iter()
-                .all(|&j| matches!(self.status[j], Status::Started | Status::Done))
-            && act.at_least.as_ref().is_none_or(|al| {
-                al.of
-                    .iter()
-                    .filter(|&&j| self.status[j] == Status::Done)
-                    .count()
-                    >= al.n
-            })
-    }
-
-    fn try_make_due<O: Observer>(
+    /// One more condition of action `a` holds; when none is missing, it is due.
+    #[inline]
+    fn satisfy<O: Observer>(
         &mut self,
         a: usize,
         day: u64,
@@ -391,12 +482,20 @@ impl<'s> Trial<'s> {
         rng: &mut TrialRng,
         obs: &mut O,
     ) {
-        if self.status[a] != Status::Waiting
-            || !self.phase_started[self.s.actions[a].phase]
-            || !self.requirements_hold(a)
-        {
-            return;
+        self.unmet[a] -= 1;
+        if self.unmet[a] == 0 {
+            self.make_due(a, day, cursor, rng, obs);
         }
+    }
+
+    fn make_due<O: Observer>(
+        &mut self,
+        a: usize,
+        day: u64,
+        cursor: Cursor,
+        rng: &mut TrialRng,
+        obs: &mut O,
+    ) {
         self.status[a] = Status::Due;
         self.due_day[a] = day as u32;
         if O::ENABLED {
@@ -412,88 +511,54 @@ impl<'s> Trial<'s> {
             let from = cursor.first_day(day, i, a);
             self.offer_active[slot] = true;
             self.offer_first[slot] = from;
-            self.active_offers[i] += 1;
-            self.draw_consent(i, a, k, slot, from, rng);
+            self.next_candidate(i, a, slot, from, rng);
         }
     }
 
-    /// Draw the review at which party `i` will consent to `a`, counting from day `from`.
-    fn draw_consent(
+    /// Draw the next review, on or after `from`, at which party `i`'s first coin for `a`
+    /// comes up, and queue it.
+    #[inline]
+    fn next_candidate(&mut self, i: usize, a: usize, slot: usize, from: u64, rng: &mut TrialRng) {
+        let day = match self.first_coin[i].gap(rng) {
+            Some(gap) => self.calendars[i].nth_review(from, gap),
+            None => NEVER,
+        };
+        self.offer_next[slot] = day;
+        if day <= self.horizon {
+            self.queue
+                .push(Reverse(key(day, STEP_REVIEW, review_payload(i, a))));
+        }
+    }
+
+    /// A review at which party `i`'s first coin for `a` came up: the second coin, with the
+    /// trust of this moment, decides between consent and one more delay.
+    fn candidate_review<O: Observer>(
         &mut self,
         i: usize,
         a: usize,
-        k: usize,
         slot: usize,
-        from: u64,
+        day: u64,
         rng: &mut TrialRng,
+        obs: &mut O,
     ) {
         let s = self.s;
-        let p = chance_to_act(s, &self.trust, i, &s.actions[a], k);
-        self.offer_p[slot] = p;
-        let day = if p <= 0.0 {
-            NEVER
+        let act = &s.actions[a];
+        let k = slot - self.slot_base[a];
+        let party = &s.parties[i];
+        let u = rng::uniform(rng);
+        let yes = if party.reciprocity == 0.0 {
+            true
         } else {
-            let failures = if p >= 1.0 {
-                0
-            } else {
-                // Reviews delayed before the consenting one: geometric on {0, 1, ...}.
-                let u = rng::uniform(rng);
-                let x = (1.0 - u).ln() / (-p).ln_1p();
-                if x >= 1.0e18 { u64::MAX / 4 } else { x as u64 }
-            };
-            self.calendars[i].nth_review(from, failures)
+            let tau = self.trust.mean_over(i, &act.counterparts[k]);
+            second_coin(u, tau, party.reciprocity)
         };
-        self.offer_consent[slot] = day;
-        if day <= self.horizon {
-            self.queue
-                .push(Reverse(key(day, STEP_REVIEW, review_payload(i, a + 1))));
-        }
-    }
-
-    /// Party `i`'s trust changed: its pending chances are redrawn at its next review.
-    fn mark_dirty(&mut self, i: usize, day: u64, cursor: Cursor) {
-        if self.active_offers[i] == 0 || self.s.parties[i].reciprocity == 0.0 {
-            return;
-        }
-        self.dirty[i] = true;
-        if self.wake[i] != NEVER {
-            return;
-        }
-        let from = match cursor {
-            Cursor::BeforeReviews => day,
-            Cursor::Review { party: k, .. } => {
-                if i > k {
-                    day
-                } else {
-                    day + 1
-                }
+        if yes {
+            if O::ENABLED {
+                self.offer_p[slot] = chance_to_act(s, &self.trust, i, act, k);
             }
-        };
-        let r = self.calendars[i].nth_review(from, 0);
-        if r <= self.horizon {
-            self.wake[i] = r;
-            self.queue
-                .push(Reverse(key(r, STEP_REVIEW, review_payload(i, 0))));
-        }
-    }
-
-    fn redraw_party(&mut self, i: usize, day: u64, rng: &mut TrialRng) {
-        self.dirty[i] = false;
-        let s = self.s;
-        for &a in &s.actions_of[i] {
-            let k = s.actions[a]
-                .actors
-                .iter()
-                .position(|&x| x == i)
-                .unwrap_or(0);
-            let slot = self.slot_base[a] + k;
-            if !self.offer_active[slot] {
-                continue;
-            }
-            let p = chance_to_act(s, &self.trust, i, &s.actions[a], k);
-            if p != self.offer_p[slot] {
-                self.draw_consent(i, a, k, slot, day, rng);
-            }
+            self.consent(i, a, slot, day, rng, obs);
+        } else {
+            self.next_candidate(i, a, slot, day + 1, rng);
         }
     }
 
@@ -515,7 +580,6 @@ impl<'s> Trial<'s> {
         };
         self.slot_delays[slot] = delays as u32;
         self.offer_active[slot] = false;
-        self.active_offers[i] -= 1;
         self.consented[a] |= 1u64 << i;
         if O::ENABLED {
             if delays > 0 {
@@ -578,8 +642,9 @@ impl<'s> Trial<'s> {
                 self.trust.as_slice(),
             );
         }
-        for &dep in &s.actions[a].dependents {
-            self.try_make_due(dep, day, cursor, rng, obs);
+        for idx in 0..self.waits_started[a].len() {
+            let dep = self.waits_started[a][idx];
+            self.satisfy(dep, day, cursor, rng, obs);
         }
         if d == 0 {
             self.complete(a, day, cursor, rng, obs);
@@ -607,33 +672,13 @@ impl<'s> Trial<'s> {
         if let Some((u, q)) = act.quantity {
             self.quantity[u] += q;
         }
-        let mut changed: u64 = 0;
-        self.trust.on_done(s, act, |i| changed |= 1u64 << i);
-        while changed != 0 {
-            let i = changed.trailing_zeros() as usize;
-            changed &= changed - 1;
-            self.mark_dirty(i, day, cursor);
-        }
+        self.trust.on_done(s, act, |_| {});
         if O::ENABLED {
             obs.on(
                 day as u32,
                 &Event::ActionDone { action: a },
                 self.trust.as_slice(),
             );
-        }
-        if self.actions_done as usize == s.actions.len() {
-            let p = act.phase;
-            self.phase_remaining[p] -= 1;
-            self.phase_done_day[p] = day as u32;
-            if O::ENABLED {
-                obs.on(
-                    day as u32,
-                    &Event::PhaseDone { phase: p },
-                    self.trust.as_slice(),
-                );
-            }
-            self.ended = Some((Outcome::Completed, day as u32, None));
-            return;
         }
         let p = act.phase;
         self.phase_remaining[p] -= 1;
@@ -646,6 +691,12 @@ impl<'s> Trial<'s> {
                     self.trust.as_slice(),
                 );
             }
+        }
+        if self.actions_done as usize == s.actions.len() {
+            self.ended = Some((Outcome::Completed, day as u32, None));
+            return;
+        }
+        if self.phase_remaining[p] == 0 {
             for &f in &s.phases[p].followers {
                 if let PhaseStart::After { phases, lag } = &s.phases[f].start
                     && phases.iter().all(|&q| self.phase_done_day[q] != NONE)
@@ -659,8 +710,20 @@ impl<'s> Trial<'s> {
                 }
             }
         }
-        for &dep in &act.dependents {
-            self.try_make_due(dep, day, cursor, rng, obs);
+        for idx in 0..self.waits_done[a].len() {
+            let dep = self.waits_done[a][idx];
+            self.satisfy(dep, day, cursor, rng, obs);
+        }
+        for idx in 0..self.waits_at_least[a].len() {
+            let dep = self.waits_at_least[a][idx];
+            self.at_least_done[dep] += 1;
+            if s.actions[dep]
+                .at_least
+                .as_ref()
+                .is_some_and(|al| self.at_least_done[dep] as usize == al.n)
+            {
+                self.satisfy(dep, day, cursor, rng, obs);
+            }
         }
     }
 
@@ -672,13 +735,7 @@ impl<'s> Trial<'s> {
         if self.status[a] == Status::Done && u64::from(self.done_day[a]) <= deadline {
             return false;
         }
-        let mut changed: u64 = 0;
-        self.trust.on_lapse(s, act, |i| changed |= 1u64 << i);
-        while changed != 0 {
-            let i = changed.trailing_zeros() as usize;
-            changed &= changed - 1;
-            self.mark_dirty(i, day, Cursor::BeforeReviews);
-        }
+        self.trust.on_lapse(s, act, |_| {});
         if O::ENABLED {
             obs.on(
                 day as u32,
@@ -693,17 +750,9 @@ impl<'s> Trial<'s> {
     fn shock<O: Observer>(&mut self, idx: usize, day: u64, obs: &mut O) -> bool {
         let s = self.s;
         let sh = &s.shocks[self.arrivals[idx].shock as usize];
-        let mut changed: u64 = 0;
         let lowered = self
             .trust
-            .on_shock(&sh.from, &sh.toward, sh.trust_drop, |i| {
-                changed |= 1u64 << i
-            });
-        while changed != 0 {
-            let i = changed.trailing_zeros() as usize;
-            changed &= changed - 1;
-            self.mark_dirty(i, day, Cursor::BeforeReviews);
-        }
+            .on_shock(&sh.from, &sh.toward, sh.trust_drop, |_| {});
         if O::ENABLED {
             let paused_until = (sh.pause_days > 0 && !sh.pause.is_empty())
                 .then(|| (day + u64::from(sh.pause_days) - 1) as u32);
@@ -778,5 +827,56 @@ impl<'s> Trial<'s> {
         if O::ENABLED {
             obs.on(end_day, &Event::End { outcome }, self.trust.as_slice());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The squeeze never changes the answer of `u < tau^rho`.
+    #[test]
+    fn second_coin_matches_the_power() {
+        let mut r = crate::rng::trial_rng(5, 5);
+        for rho in [0.0, 0.3, 0.5, 0.8, 1.0, 1.4, 2.0, 2.7, 5.0] {
+            for _ in 0..20_000 {
+                let u = crate::rng::uniform(&mut r);
+                let tau = crate::rng::uniform(&mut r);
+                let want = rho == 0.0 || u < tau.powf(rho);
+                assert_eq!(second_coin(u, tau, rho), want, "u {u} tau {tau} rho {rho}");
+            }
+            assert!(second_coin(0.999, 1.0, rho));
+            assert_eq!(second_coin(0.0, 0.0, rho), rho == 0.0);
+        }
+    }
+
+    /// The first coin's gap is geometric: P(gap >= m) = (1 - c)^m.
+    #[test]
+    fn first_coin_gaps_are_geometric() {
+        let mut r = crate::rng::trial_rng(6, 6);
+        for c in [0.02, 0.3, 0.9] {
+            let coin = FirstCoin::new(c);
+            let n = 200_000;
+            let mut ge = [0u64; 4];
+            for _ in 0..n {
+                let g = coin.gap(&mut r).unwrap();
+                for (m, slot) in ge.iter_mut().enumerate() {
+                    if g >= m as u64 * 3 {
+                        *slot += 1;
+                    }
+                }
+            }
+            for (m, &count) in ge.iter().enumerate() {
+                let want = (1.0 - c).powi(m as i32 * 3);
+                let got = count as f64 / n as f64;
+                let se = (want * (1.0 - want) / n as f64).sqrt().max(1e-9);
+                assert!(
+                    (got - want).abs() < 4.0 * se + 1e-12,
+                    "c {c} m {m}: {got} vs {want}"
+                );
+            }
+        }
+        assert_eq!(FirstCoin::new(0.0).gap(&mut r), None);
+        assert_eq!(FirstCoin::new(1.0).gap(&mut r), Some(0));
     }
 }

@@ -157,10 +157,12 @@ pub fn chance_to_act(s: &Scenario, trust: &Trust, i: usize, a: &Action, k: usize
         return p.compliance.clamp(0.0, 1.0);
     }
     let tau = trust.mean_over(i, &a.counterparts[k]);
-    let x = if p.reciprocity == 1.0 {
-        tau
-    } else {
-        tau.powf(p.reciprocity)
+    // Common exponents without a general power (each correctly rounded).
+    let x = match p.reciprocity {
+        1.0 => tau,
+        2.0 => tau * tau,
+        0.5 => tau.sqrt(),
+        r => tau.powf(r),
     };
     (p.compliance * x).clamp(0.0, 1.0)
 }

@@ -73,6 +73,11 @@ impl RunDir {
                     fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
                 }
             }
+            // A report describes the run it was drawn from: it goes with it.
+            let report = dir.join("report");
+            if report.join("report.html").exists() {
+                fs::remove_dir_all(&report).map_err(|e| Error::io(&report, e))?;
+            }
         }
         Ok(RunDir {
             dir: dir.to_path_buf(),

@@ -117,7 +117,11 @@ fn usage(path: &ParamPath, why: String, near: Vec<String>) -> Error {
 /// characters), so a typo's fix comes first.
 fn nearest(paths: &[String], wanted: &str) -> Vec<String> {
     let score = |p: &str| {
-        let prefix = p.chars().zip(wanted.chars()).take_while(|(a, b)| a == b).count();
+        let prefix = p
+            .chars()
+            .zip(wanted.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
         let common = p.chars().filter(|c| wanted.contains(*c)).count();
         (prefix, common)
     };
@@ -310,7 +314,9 @@ fn resolve<'a>(table: &'a mut Table, path: &ParamPath) -> Result<Target<'a>> {
                         .and_then(Value::as_table)
                         .and_then(|d| d.keys().next().cloned())
                         .unwrap_or_else(|| "fixed".into());
-                    if current_form != *form && !(names.is_empty() && !t.contains_key("duration")) {
+                    // A fixed duration may be set on an action that gives none (it defaults to 0).
+                    let defaulted = names.is_empty() && !t.contains_key("duration");
+                    if current_form != *form && !defaulted {
                         return Err(usage(
                             path,
                             format!("action `{}` has a {current_form} duration, not {form}", seg[1]),

@@ -263,9 +263,10 @@ impl<'de> Deserialize<'de> for OneOrMany {
 
 /// A TOML table `{ US = 0.3, JPN = 0.2 }` read as (key, value) pairs in file order, so that
 /// error messages and iteration are deterministic.
-fn ordered_table<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Vec<(Spanned<String>, f64)>>, D::Error> {
+/// Per-counterpart trust values, in file order.
+type TrustEntries = Vec<(Spanned<String>, f64)>;
+
+fn ordered_table<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TrustEntries>, D::Error> {
     struct V;
     impl<'de> Visitor<'de> for V {
         type Value = Vec<(Spanned<String>, f64)>;

@@ -44,7 +44,10 @@ fn outputs_are_identical_for_1_2_and_4_threads() {
     }
     for f in FILES {
         let first = read(&outs[0], f);
-        assert!(first.len() > if f == "points.csv" { 50 } else { 1000 }, "{f} too small");
+        assert!(
+            first.len() > if f == "points.csv" { 50 } else { 1000 },
+            "{f} too small"
+        );
         for d in &outs[1..] {
             assert!(first == read(d, f), "{f} differs between thread counts");
         }
@@ -54,9 +57,18 @@ fn outputs_are_identical_for_1_2_and_4_threads() {
 #[test]
 fn different_seeds_give_different_trials_and_the_same_seed_the_same() {
     let tmp = tempfile::tempdir().unwrap();
-    run_ok(&["run", "--trials", "300", "--seed", "1"], &tmp.path().join("a"));
-    run_ok(&["run", "--trials", "300", "--seed", "2"], &tmp.path().join("b"));
-    run_ok(&["run", "--trials", "300", "--seed", "1"], &tmp.path().join("c"));
+    run_ok(
+        &["run", "--trials", "300", "--seed", "1"],
+        &tmp.path().join("a"),
+    );
+    run_ok(
+        &["run", "--trials", "300", "--seed", "2"],
+        &tmp.path().join("b"),
+    );
+    run_ok(
+        &["run", "--trials", "300", "--seed", "1"],
+        &tmp.path().join("c"),
+    );
     let a = read(&tmp.path().join("a"), "trials.csv");
     assert_ne!(a, read(&tmp.path().join("b"), "trials.csv"));
     assert_eq!(a, read(&tmp.path().join("c"), "trials.csv"));
@@ -68,16 +80,27 @@ fn a_finished_run_is_not_overwritten_without_force() {
     let d = tmp.path().join("run");
     run_ok(&["run", "--trials", "100"], &d);
     let before = read(&d, "trials.csv");
-    let o = negsim().args(["run", "--trials", "100", "--seed", "5", "--out"]).arg(&d).output().unwrap();
+    let o = negsim()
+        .args(["run", "--trials", "100", "--seed", "5", "--out"])
+        .arg(&d)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("already holds a finished run") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("already holds a finished run") && err.contains("--force"),
+        "{err}"
+    );
     assert_eq!(before, read(&d, "trials.csv"));
     run_ok(&["run", "--trials", "100", "--seed", "5", "--force"], &d);
     assert_ne!(before, read(&d, "trials.csv"));
     // An unfinished run (no manifest) is protected too.
     fs::remove_file(d.join("manifest.json")).unwrap();
-    let o = negsim().args(["run", "--trials", "100", "--out"]).arg(&d).output().unwrap();
+    let o = negsim()
+        .args(["run", "--trials", "100", "--out"])
+        .arg(&d)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unfinished run"));
 }
@@ -92,7 +115,13 @@ fn manifest_counts_rows_and_no_temporary_file_is_left() {
     assert_eq!(m["trials"], 250);
     assert_eq!(m["scenario"]["name"], "second-phase-2007");
     assert_eq!(m["scenario"]["sha256"].as_str().unwrap().len(), 64);
-    assert!(m["command_line"].as_array().unwrap().iter().any(|a| a == "--actions"));
+    assert!(
+        m["command_line"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "--actions")
+    );
     for o in m["outputs"].as_array().unwrap() {
         let f = o["file"].as_str().unwrap();
         if f.ends_with(".csv") {
@@ -100,7 +129,10 @@ fn manifest_counts_rows_and_no_temporary_file_is_left() {
             assert_eq!(lines - 1, o["rows"].as_u64().unwrap(), "{f}");
         }
     }
-    let names: Vec<String> = fs::read_dir(&d).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let names: Vec<String> = fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
     assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
 }
 
@@ -109,14 +141,22 @@ fn manifest_counts_rows_and_no_temporary_file_is_left() {
 #[test]
 fn the_default_scenario_runs_from_any_directory() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = negsim().current_dir(tmp.path()).args(["run", "--trials", "200"]).output().unwrap();
+    let o = negsim()
+        .current_dir(tmp.path())
+        .args(["run", "--trials", "200"])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let d = tmp.path().join("output/second-phase-2007");
     assert!(d.join("manifest.json").exists());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("p_completed"), "{err}");
     // And with no command at all.
-    let o = negsim().current_dir(tmp.path()).arg("--help").output().unwrap();
+    let o = negsim()
+        .current_dir(tmp.path())
+        .arg("--help")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).contains("run"));
 }
 
@@ -124,7 +164,16 @@ fn the_default_scenario_runs_from_any_directory() {
 fn trials_csv_has_the_documented_columns() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path().join("run");
-    run_ok(&["run", "--trials", "10", "--vary", "party.US.compliance=0.5,0.9"], &d);
+    run_ok(
+        &[
+            "run",
+            "--trials",
+            "10",
+            "--vary",
+            "party.US.compliance=0.5,0.9",
+        ],
+        &d,
+    );
     let text = String::from_utf8(read(&d, "trials.csv")).unwrap();
     let header = text.lines().next().unwrap();
     assert!(header.starts_with(
@@ -135,7 +184,9 @@ fn trials_csv_has_the_documented_columns() {
     let row = text.lines().nth(11).unwrap();
     assert!(row.starts_with("1,0.9,0,"), "{row}");
     let summary = String::from_utf8(read(&d, "summary.csv")).unwrap();
-    assert!(summary.starts_with("point,party.US.compliance,metric,n,mean,sd,ci95_low,ci95_high,p05,p25,p50,p75,p95\n"));
+    assert!(summary.starts_with(
+        "point,party.US.compliance,metric,n,mean,sd,ci95_low,ci95_high,p05,p25,p50,p75,p95\n"
+    ));
     assert!(summary.contains("\n1,0.9,p_completed,10,"));
 }
 
@@ -149,7 +200,16 @@ fn golden_bytes() {
     let o = negsim()
         .args(["run"])
         .arg(&scen)
-        .args(["--trials", "60", "--seed", "42", "--actions", "--vary", "party.B.compliance=0.5,0.9", "--out"])
+        .args([
+            "--trials",
+            "60",
+            "--seed",
+            "42",
+            "--actions",
+            "--vary",
+            "party.B.compliance=0.5,0.9",
+            "--out",
+        ])
         .arg(&d)
         .output()
         .unwrap();
@@ -161,6 +221,10 @@ fn golden_bytes() {
             fs::write(&golden, &got).unwrap();
         }
         let want = fs::read(&golden).unwrap_or_default();
-        assert!(got == want, "{f} differs from {} (NEGSIM_BLESS=1 to accept)", golden.display());
+        assert!(
+            got == want,
+            "{f} differs from {} (NEGSIM_BLESS=1 to accept)",
+            golden.display()
+        );
     }
 }

@@ -334,12 +334,12 @@ fn check_invariants(s: &Scenario, r: &TrialResult) -> Result<(), String> {
         }
         if let Some(due) = a.due_day {
             for &j in &act.requires_done {
-                if !r.actions[j].done_day.is_some_and(|d| d <= due) {
+                if r.actions[j].done_day.is_none_or(|d| d > due) {
                     return Err(format!("action {k} due {due} before requirement {j} done"));
                 }
             }
             for &j in &act.requires_started {
-                if !r.actions[j].started_day.is_some_and(|d| d <= due) {
+                if r.actions[j].started_day.is_none_or(|d| d > due) {
                     return Err(format!("action {k} due {due} before {j} started"));
                 }
             }

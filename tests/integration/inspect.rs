@@ -342,29 +342,41 @@ fn trace_reports_lapses_with_trust_lost_shocks_and_the_walkout() {
         .assert()
         .success();
     let rows = trials_csv(&out.join("trials.csv"));
-    let k = rows.iter().position(|(o, _)| o == "collapsed").unwrap();
-    let text = stdout(
-        &negsim()
-            .arg("trace")
-            .arg(&file)
-            .args(["--trial", &k.to_string(), "--seed", "3"])
-            .output()
-            .unwrap(),
-    );
+    let trace = |k: usize| {
+        stdout(
+            &negsim()
+                .arg("trace")
+                .arg(&file)
+                .args(["--trial", &k.to_string(), "--seed", "3"])
+                .output()
+                .unwrap(),
+        )
+    };
+    // Every collapsed trial ends with the walkout; find one a shock brought about.
+    let collapsed: Vec<String> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, (o, _))| o == "collapsed")
+        .map(|(k, _)| trace(k))
+        .collect();
+    assert!(!collapsed.is_empty());
+    for text in &collapsed {
+        assert!(
+            text.lines()
+                .any(|l| l.contains("B walks out: its mean trust 0.")
+                    && l.contains("below its walkout_trust 0.33")),
+            "{text}"
+        );
+        let last = text.lines().last().unwrap();
+        assert!(
+            last.contains("outcome: collapsed on ") && last.contains("B walked out"),
+            "{last}"
+        );
+    }
     assert!(
-        text.contains("shock spat; trust of B in A, C drops by 25%; B skips reviews until "),
-        "{text}"
-    );
-    assert!(
-        text.lines()
-            .any(|l| l.contains("B walks out: its mean trust 0.")
-                && l.contains("below its walkout_trust 0.33")),
-        "{text}"
-    );
-    let last = text.lines().last().unwrap();
-    assert!(
-        last.contains("outcome: collapsed on ") && last.contains("B walked out"),
-        "{last}"
+        collapsed.iter().any(|text| text
+            .contains("shock spat; trust of B in A, C drops by 25%; B skips reviews until ")),
+        "no collapsed trial shows the shock"
     );
     // A lapse says how much mean trust each other party lost.
     let lapse = (0..200)
@@ -378,7 +390,11 @@ fn trace_reports_lapses_with_trust_lost_shocks_and_the_walkout() {
                     .unwrap(),
             )
         })
-        .find_map(|t| t.lines().find(|l| l.contains("lapsed")).map(str::to_string))
+        .find_map(|t| {
+            t.lines()
+                .find(|l| l.contains("deadline") && l.contains(" lapsed"))
+                .map(str::to_string)
+        })
         .expect("some trial has a lapse");
     assert!(lapse.contains("mean trust change: "), "{lapse}");
     assert!(lapse.contains(" -0."), "{lapse}");

@@ -3,12 +3,12 @@
 //! Statistical tests use a fixed seed and a tolerance in standard errors, so they cannot
 //! flake: a failure means the distribution changed.
 
+mod cli_run;
 mod common;
 mod equivalence;
 mod inspect;
+mod report;
 mod rules;
-mod validation;
-mod cli_run;
 mod shards;
 mod sweeps;
-mod report;
+mod validation;

@@ -6,11 +6,24 @@ use std::path::{Path, PathBuf};
 
 fn ok(args: &[&str]) -> std::process::Output {
     let o = negsim().args(args).output().unwrap();
-    assert!(o.status.success(), "negsim {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "negsim {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     o
 }
 
-const RUN: [&str; 8] = ["run", "--trials", "7", "--seed", "5", "--actions", "--vary", "party.DPRK.compliance=0.3,0.6,0.9"];
+const RUN: [&str; 8] = [
+    "run",
+    "--trials",
+    "7",
+    "--seed",
+    "5",
+    "--actions",
+    "--vary",
+    "party.DPRK.compliance=0.3,0.6,0.9",
+];
 
 fn shard_dirs(tmp: &Path, n: u64) -> Vec<PathBuf> {
     (0..n)
@@ -48,7 +61,8 @@ fn merged_shards_equal_an_unsharded_run_byte_for_byte() {
                 "{f} differs after merging {n} shards"
             );
         }
-        let m: serde_json::Value = serde_json::from_slice(&fs::read(merged.join("manifest.json")).unwrap()).unwrap();
+        let m: serde_json::Value =
+            serde_json::from_slice(&fs::read(merged.join("manifest.json")).unwrap()).unwrap();
         assert_eq!(m["merged_from"].as_array().unwrap().len(), n as usize);
         assert!(m["shard"].is_null());
     }
@@ -74,15 +88,49 @@ fn merge_refuses_missing_duplicate_and_foreign_shards() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("shard 1/3 is given twice"));
     // A shard of another run (another seed).
     let other = tmp.path().join("other");
-    ok(&["run", "--trials", "7", "--seed", "6", "--actions", "--vary", "party.DPRK.compliance=0.3,0.6,0.9", "--shard", "1/3", "--out", other.to_str().unwrap()]);
+    ok(&[
+        "run",
+        "--trials",
+        "7",
+        "--seed",
+        "6",
+        "--actions",
+        "--vary",
+        "party.DPRK.compliance=0.3,0.6,0.9",
+        "--shard",
+        "1/3",
+        "--out",
+        other.to_str().unwrap(),
+    ]);
     let o = merge(&[&dirs[0], &other, &dirs[2]]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("shards of different runs"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("shards of different runs"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(!out.join("manifest.json").exists());
     // --check lists what is missing and writes nothing.
-    let o = negsim().arg("merge").arg("--check").arg(&dirs[1]).output().unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    assert!(text.contains("1 of 3 shards present") && text.contains("missing shards: 0/3, 2/3"), "{text}");
-    let o = negsim().arg("merge").arg("--check").args(&dirs).output().unwrap();
+    let o = negsim()
+        .arg("merge")
+        .arg("--check")
+        .arg(&dirs[1])
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        text.contains("1 of 3 shards present") && text.contains("missing shards: 0/3, 2/3"),
+        "{text}"
+    );
+    let o = negsim()
+        .arg("merge")
+        .arg("--check")
+        .args(&dirs)
+        .output()
+        .unwrap();
     assert!(o.status.success());
 }
 
@@ -97,7 +145,14 @@ fn a_finished_shard_is_not_run_again_and_precision_cannot_be_sharded() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("already finished"));
     assert_eq!(before, fs::read(dirs[0].join("manifest.json")).unwrap());
     let o = negsim()
-        .args(["run", "--shard", "0/2", "--precision", "p_completed=0.01", "--out"])
+        .args([
+            "run",
+            "--shard",
+            "0/2",
+            "--precision",
+            "p_completed=0.01",
+            "--out",
+        ])
         .arg(tmp.path().join("p"))
         .output()
         .unwrap();
