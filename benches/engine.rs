@@ -1,0 +1,158 @@
+//! negsim's benchmarks: one trial of each bundled scenario, 100,000 trials end to end into
+//! `trials.csv`, scenario load and validation, and how a trial's cost grows with the number
+//! of actions and parties (generated scenarios up to 200 actions and 20 parties).
+//!
+//! `cargo bench` runs them all; `cargo bench -- trial` one group. Figures and how they were
+//! measured are in BENCHMARKS.md.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use negsim::engine::{Trial, TrialResult};
+use negsim::output::{Columns, RunDir};
+use negsim::run::{execute, Plan, Point};
+use negsim::{rng, scenario, Scenario};
+use std::hint::black_box;
+
+const DEFAULT: &str = include_str!("../scenarios/second-phase-2007.toml");
+const COMMUNIQUE: &str = include_str!("../scenarios/communique-july-2007.toml");
+
+fn load(text: &str) -> Scenario {
+    scenario::from_str(text, "bench.toml").expect("bundled scenario compiles")
+}
+
+/// A generated scenario: `actions` actions over `parties` parties in 5 phases, each action
+/// requiring up to two earlier ones, a fifth of them joint, with deadlines and two shocks.
+pub fn generated(actions: usize, parties: usize) -> String {
+    let mut t = String::from(
+        "[scenario]\nname = \"generated\"\nstart = \"2007-10-03\"\nhorizon_days = 1500\n\n[defaults]\ncompliance = 0.6\nreciprocity = 1.0\ninitial_trust = 0.6\nwalkout_trust = 0.2\n",
+    );
+    for i in 0..parties {
+        t.push_str(&format!("\n[[party]]\nid = \"P{i}\"\n"));
+    }
+    for k in 0..5 {
+        t.push_str(&format!("\n[[phase]]\nid = \"ph{k}\"\n"));
+        if k > 0 {
+            t.push_str(&format!("after = [\"ph{}\"]\nlag_days = 7\n", k - 1));
+        }
+    }
+    for a in 0..actions {
+        let phase = a * 5 / actions;
+        let first_of_phase = (phase * actions).div_ceil(5);
+        let actor = (a * 7) % parties;
+        let party = if a % 5 == 0 {
+            format!("[\"P{actor}\", \"P{}\"]", (actor + 1) % parties)
+        } else {
+            format!("\"P{actor}\"")
+        };
+        t.push_str(&format!(
+            "\n[[action]]\nid = \"a{a}\"\nparty = {party}\nphase = \"ph{phase}\"\nduration = {{ triangular = [2, 10, 30] }}\n"
+        ));
+        let mut reqs = Vec::new();
+        for back in [1, 3] {
+            if a >= first_of_phase + back {
+                reqs.push(format!("\"a{}\"", a - back));
+            }
+        }
+        if !reqs.is_empty() {
+            t.push_str(&format!("requires = [{}]\n", reqs.join(", ")));
+        }
+        if a % 4 == 0 {
+            t.push_str(&format!("deadline = \"{}\"\n", ["2008-03-01", "2008-09-01", "2009-03-01", "2009-09-01", "2010-06-01"][phase]));
+        }
+    }
+    t.push_str(
+        "\n[[shock]]\nid = \"s1\"\nrate_per_year = 0.5\nfrom = [\"P0\"]\ntoward = [\"P1\"]\ntrust_drop = 0.3\npause = [\"P0\"]\npause_days = 30\n",
+    );
+    t
+}
+
+fn run_trials(c: &mut Criterion, name: &str, s: &Scenario, batch: u64) {
+    let master = rng::master(1);
+    let mut trial = Trial::new(s);
+    let mut out = TrialResult::new(s);
+    let mut group = c.benchmark_group("trial");
+    group.throughput(Throughput::Elements(batch));
+    group.bench_function(name, |b| {
+        let mut k = 0u64;
+        b.iter(|| {
+            for _ in 0..batch {
+                trial.run(&master, k, &mut out);
+                k += 1;
+            }
+            black_box(&out);
+        })
+    });
+    group.finish();
+}
+
+/// One trial of each bundled scenario (in batches of 1,000, so throughput reads as trials/s).
+fn trial(c: &mut Criterion) {
+    run_trials(c, "second-phase-2007", &load(DEFAULT), 1000);
+    run_trials(c, "communique-july-2007", &load(COMMUNIQUE), 1000);
+}
+
+/// 100,000 trials of the default scenario end to end: every core, trials.csv, summary.csv
+/// and points.csv written into a temporary folder.
+fn end_to_end(c: &mut Criterion) {
+    let s = load(DEFAULT);
+    let points = vec![Point { index: 0, values: vec![], scenario: s.clone() }];
+    let columns = Columns::new(&s, &[]);
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let mut group = c.benchmark_group("end_to_end");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(100_000));
+    for threads in [1usize, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("threads");
+        group.bench_with_input(BenchmarkId::new("100k_trials_csv", format!("{threads}_threads")), &threads, |b, _| {
+            b.iter(|| {
+                let dir = RunDir::prepare(&tmp.path().join("run"), true).expect("run folder");
+                let plan = Plan {
+                    points: &points,
+                    columns: &columns,
+                    seed: 1,
+                    trials: 100_000,
+                    actions: false,
+                    precision: &[],
+                    precision_batch: 1000,
+                    pairs: None,
+                    progress: false,
+                };
+                pool.install(|| execute(&plan, &dir)).expect("run");
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Reading and validating a scenario file (the default: 6 parties, 23 actions).
+fn load_and_validate(c: &mut Criterion) {
+    c.bench_function("load/second-phase-2007", |b| b.iter(|| load(black_box(DEFAULT))));
+    let big = generated(200, 20);
+    c.bench_function("load/generated-200-actions-20-parties", |b| b.iter(|| load(black_box(&big))));
+}
+
+/// The cost of a trial as the scenario grows: trials/s for generated scenarios of
+/// 25 to 200 actions.
+fn scaling(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scaling");
+    for (actions, parties) in [(25usize, 5usize), (50, 5), (100, 10), (200, 20)] {
+        let s = load(&generated(actions, parties));
+        let master = rng::master(1);
+        let mut trial = Trial::new(&s);
+        let mut out = TrialResult::new(&s);
+        group.throughput(Throughput::Elements(100));
+        group.bench_function(BenchmarkId::new("trial", format!("{actions}_actions_{parties}_parties")), |b| {
+            let mut k = 0u64;
+            b.iter(|| {
+                for _ in 0..100 {
+                    trial.run(&master, k, &mut out);
+                    k += 1;
+                }
+                black_box(&out);
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, trial, end_to_end, load_and_validate, scaling);
+criterion_main!(benches);
