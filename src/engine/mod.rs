@@ -15,12 +15,15 @@
 //!
 //! # Skipping ahead
 //!
-//! [`Trial`] does not draw a coin at every review. While `p_i(a)` is unchanged, the number of
-//! reviews until party `i` consents to action `a` is geometric, so it draws that number once
-//! (DESIGN.md 2.10) and jumps from event to event. When `i`'s trust changes, the remaining
-//! number is redrawn at `i`'s next review (the geometric distribution is memoryless, so this
-//! is exact). [`literal::LiteralTrial`] is the rules read aloud, a coin per review, used by the
-//! tests to show that both give the same distribution of every outcome.
+//! [`Trial`] does not visit every review (DESIGN.md 2.10 allows it to skip ahead). A party's
+//! chance to act is `p = c * tau^rho <= c`, so each review is taken as two coins: a first
+//! with the constant chance `c`, and, when it comes up, a second with chance `tau^rho`,
+//! evaluated with the trust of that very moment. Their product is the literal coin with
+//! chance `p`, at every review. The first coin does not depend on trust, so the reviews at
+//! which it comes up are drawn ahead as geometric gaps; only those enter the event queue, and
+//! trust can change any number of times in between without redrawing anything (this is
+//! "thinning"). [`literal::LiteralTrial`] is the rules read aloud, a coin per review, used by
+//! the tests to show that both give the same distribution of every outcome.
 //!
 //! # Observing
 //!
