@@ -5,11 +5,11 @@
 //! `cargo bench` runs them all; `cargo bench -- trial` one group. Figures and how they were
 //! measured are in BENCHMARKS.md.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use negsim::engine::{Trial, TrialResult};
 use negsim::output::{Columns, RunDir};
-use negsim::run::{execute, Plan, Point};
-use negsim::{rng, scenario, Scenario};
+use negsim::run::{Plan, Point, execute};
+use negsim::{Scenario, rng, scenario};
 use std::hint::black_box;
 
 const DEFAULT: &str = include_str!("../scenarios/second-phase-2007.toml");
@@ -56,7 +56,16 @@ pub fn generated(actions: usize, parties: usize) -> String {
             t.push_str(&format!("requires = [{}]\n", reqs.join(", ")));
         }
         if a % 4 == 0 {
-            t.push_str(&format!("deadline = \"{}\"\n", ["2008-03-01", "2008-09-01", "2009-03-01", "2009-09-01", "2010-06-01"][phase]));
+            t.push_str(&format!(
+                "deadline = \"{}\"\n",
+                [
+                    "2008-03-01",
+                    "2008-09-01",
+                    "2009-03-01",
+                    "2009-09-01",
+                    "2010-06-01"
+                ][phase]
+            ));
         }
     }
     t.push_str(
@@ -94,40 +103,55 @@ fn trial(c: &mut Criterion) {
 /// and points.csv written into a temporary folder.
 fn end_to_end(c: &mut Criterion) {
     let s = load(DEFAULT);
-    let points = vec![Point { index: 0, values: vec![], scenario: s.clone() }];
+    let points = vec![Point {
+        index: 0,
+        values: vec![],
+        scenario: s.clone(),
+    }];
     let columns = Columns::new(&s, &[]);
     let tmp = tempfile::tempdir().expect("temporary folder");
     let mut group = c.benchmark_group("end_to_end");
     group.sample_size(10);
     group.throughput(Throughput::Elements(100_000));
     for threads in [1usize, 2] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("threads");
-        group.bench_with_input(BenchmarkId::new("100k_trials_csv", format!("{threads}_threads")), &threads, |b, _| {
-            b.iter(|| {
-                let dir = RunDir::prepare(&tmp.path().join("run"), true).expect("run folder");
-                let plan = Plan {
-                    points: &points,
-                    columns: &columns,
-                    seed: 1,
-                    trials: 100_000,
-                    actions: false,
-                    precision: &[],
-                    precision_batch: 1000,
-                    pairs: None,
-                    progress: false,
-                };
-                pool.install(|| execute(&plan, &dir)).expect("run");
-            })
-        });
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("threads");
+        group.bench_with_input(
+            BenchmarkId::new("100k_trials_csv", format!("{threads}_threads")),
+            &threads,
+            |b, _| {
+                b.iter(|| {
+                    let dir = RunDir::prepare(&tmp.path().join("run"), true).expect("run folder");
+                    let plan = Plan {
+                        points: &points,
+                        columns: &columns,
+                        seed: 1,
+                        trials: 100_000,
+                        actions: false,
+                        precision: &[],
+                        precision_batch: 1000,
+                        pairs: None,
+                        progress: false,
+                    };
+                    pool.install(|| execute(&plan, &dir)).expect("run");
+                })
+            },
+        );
     }
     group.finish();
 }
 
 /// Reading and validating a scenario file (the default: 6 parties, 23 actions).
 fn load_and_validate(c: &mut Criterion) {
-    c.bench_function("load/second-phase-2007", |b| b.iter(|| load(black_box(DEFAULT))));
+    c.bench_function("load/second-phase-2007", |b| {
+        b.iter(|| load(black_box(DEFAULT)))
+    });
     let big = generated(200, 20);
-    c.bench_function("load/generated-200-actions-20-parties", |b| b.iter(|| load(black_box(&big))));
+    c.bench_function("load/generated-200-actions-20-parties", |b| {
+        b.iter(|| load(black_box(&big)))
+    });
 }
 
 /// The cost of a trial as the scenario grows: trials/s for generated scenarios of
@@ -140,16 +164,19 @@ fn scaling(c: &mut Criterion) {
         let mut trial = Trial::new(&s);
         let mut out = TrialResult::new(&s);
         group.throughput(Throughput::Elements(100));
-        group.bench_function(BenchmarkId::new("trial", format!("{actions}_actions_{parties}_parties")), |b| {
-            let mut k = 0u64;
-            b.iter(|| {
-                for _ in 0..100 {
-                    trial.run(&master, k, &mut out);
-                    k += 1;
-                }
-                black_box(&out);
-            })
-        });
+        group.bench_function(
+            BenchmarkId::new("trial", format!("{actions}_actions_{parties}_parties")),
+            |b| {
+                let mut k = 0u64;
+                b.iter(|| {
+                    for _ in 0..100 {
+                        trial.run(&master, k, &mut out);
+                        k += 1;
+                    }
+                    black_box(&out);
+                })
+            },
+        );
     }
     group.finish();
 }

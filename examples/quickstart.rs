@@ -23,7 +23,10 @@ fn main() -> negsim::Result<()> {
     }
     let p = f64::from(completed) / n as f64;
     println!("{}: {:.1}% of {n} trials completed", s.name, 100.0 * p);
-    assert!((0.2..0.6).contains(&p), "the reference scenario completes in a minority of trials");
+    assert!(
+        (0.2..0.6).contains(&p),
+        "the reference scenario completes in a minority of trials"
+    );
 
     // One action, compliance 0.4, reciprocity 0, weekly reviews, 5 days long: the mean done
     // day is 7 (1 - p) / p + 5 = 15.5.
