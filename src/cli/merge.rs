@@ -24,26 +24,7 @@ pub struct MergeArgs {
 /// Run the command.
 pub fn run(args: MergeArgs) -> Result<()> {
     if args.check {
-        let (set, _) = negsim::shard::inspect(&args.dirs)?;
-        let missing = set.missing();
-        println!(
-            "run {}: {} of {} shards present",
-            &set.run_id[..12],
-            set.count - missing.len() as u64,
-            set.count
-        );
-        if missing.is_empty() {
-            println!("complete: ready to merge");
-            return Ok(());
-        }
-        let names: Vec<String> = missing
-            .iter()
-            .map(|k| format!("{k}/{}", set.count))
-            .collect();
-        return Err(Error::Refused(format!(
-            "missing shards: {}",
-            names.join(", ")
-        )));
+        return check(&args.dirs);
     }
     let out = args.out.expect("clap requires --out without --check");
     let m = negsim::shard::merge(&args.dirs, &out, args.force, std::env::args().collect())?;
@@ -58,4 +39,45 @@ pub fn run(args: MergeArgs) -> Result<()> {
         out.display()
     );
     Ok(())
+}
+
+/// `--check`: every folder that is not a finished shard, and every shard missing, at once.
+fn check(dirs: &[PathBuf]) -> Result<()> {
+    let mut finished = Vec::new();
+    let mut problems = Vec::new();
+    for d in dirs {
+        match negsim::shard::read_manifest(d) {
+            Ok(_) => finished.push(d.clone()),
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    if finished.is_empty() {
+        return Err(Error::Refused(format!(
+            "no finished shard among the folders given:\n  {}",
+            problems.join("\n  ")
+        )));
+    }
+    let (set, _) = negsim::shard::inspect(&finished)?;
+    let missing = set.missing();
+    println!(
+        "run {}: {} of {} shards finished",
+        &set.run_id[..12.min(set.run_id.len())],
+        set.count - missing.len() as u64,
+        set.count
+    );
+    for p in &problems {
+        println!("unfinished: {p}");
+    }
+    if missing.is_empty() {
+        println!("complete: ready to merge");
+        return Ok(());
+    }
+    let names: Vec<String> = missing
+        .iter()
+        .map(|k| format!("{k}/{}", set.count))
+        .collect();
+    Err(Error::Refused(format!(
+        "missing shards: {}",
+        names.join(", ")
+    )))
 }

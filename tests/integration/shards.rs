@@ -122,7 +122,29 @@ fn merge_refuses_missing_duplicate_and_foreign_shards() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(
-        text.contains("1 of 3 shards present") && text.contains("missing shards: 0/3, 2/3"),
+        text.contains("1 of 3 shards finished") && text.contains("missing shards: 0/3, 2/3"),
+        "{text}"
+    );
+    // An unfinished folder is named, and the rest still counted.
+    let broken = tmp.path().join("broken");
+    fs::create_dir_all(&broken).unwrap();
+    let o = negsim()
+        .arg("merge")
+        .arg("--check")
+        .arg(&dirs[0])
+        .arg(&broken)
+        .arg(&dirs[2])
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        text.contains("unfinished: ")
+            && text.contains("broken")
+            && text.contains("missing shards: 1/3"),
         "{text}"
     );
     let o = negsim()
