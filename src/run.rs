@@ -165,73 +165,76 @@ pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
         trials_per_point: vec![0; plan.points.len()],
         ..RunStats::default()
     };
-    for point in plan.points {
+    // The trials of each point this run covers (a shard covers a contiguous block).
+    let mut ranges: Vec<(usize, u64, u64)> = Vec::new();
+    for (pi, point) in plan.points.iter().enumerate() {
         let base = point.index * plan.trials;
         let lo = pair_lo.max(base).saturating_sub(base).min(plan.trials);
         let hi = pair_hi
             .min(base + plan.trials)
             .saturating_sub(base)
             .min(plan.trials);
-        if lo >= hi && !(plan.pairs.is_none() && plan.trials == 0) {
-            continue;
+        if lo < hi {
+            ranges.push((pi, lo, hi));
         }
-        let prefix = row_prefix(point);
-        let sc = &point.scenario;
-        let dates = DateTable::new(sc);
-        let mut summ = PointSummary::new(c);
-        if plan.precision.is_empty() {
-            run_range(
-                sc,
-                &master,
-                &prefix,
-                &dates,
-                c,
-                lo,
-                hi,
-                plan.actions,
-                &mut w,
-                &mut summ,
-                dir,
-                &bar,
-            )?;
-        } else {
-            // Rounds of a fixed size until every target holds: the decision depends only on
-            // the results, so the same seed stops at the same count on any machine.
-            let step = plan.precision_batch.max(1);
+    }
+    if plan.precision.is_empty() {
+        // Batches of every point in one stream of work, so the cores never wait for each
+        // other at the end of a point; a point's summary is written once its last batch is.
+        let items: Vec<Work> = ranges
+            .iter()
+            .flat_map(|&(point, lo, hi)| {
+                (lo..hi).step_by(BATCH as usize).map(move |a| Work {
+                    point,
+                    lo: a,
+                    hi: (a + BATCH).min(hi),
+                })
+            })
+            .collect();
+        let mut current: Option<(usize, PointSummary)> = None;
+        run_items(plan, &items, &master, &mut w, dir, &bar, |item, summ, w| {
+            match current.as_mut() {
+                Some((p, s)) if *p == item.point => s.merge(&summ),
+                _ => {
+                    if let Some((p, s)) = current.take() {
+                        flush_point(plan, w, dir, &mut stats, p, &s)?;
+                    }
+                    current = Some((item.point, summ));
+                }
+            }
+            Ok(())
+        })?;
+        if let Some((p, s)) = current.take() {
+            flush_point(plan, &mut w, dir, &mut stats, p, &s)?;
+        }
+    } else {
+        // Rounds of a fixed size until every target holds: the decision depends only on
+        // the results, so the same seed stops at the same count on any machine.
+        let step = plan.precision_batch.max(1);
+        for &(point, lo, hi) in &ranges {
+            let mut summ = PointSummary::new(c);
             let mut done = lo;
             while done < hi {
                 let next = (done + step).min(hi);
-                run_range(
-                    sc,
-                    &master,
-                    &prefix,
-                    &dates,
-                    c,
-                    done,
-                    next,
-                    plan.actions,
-                    &mut w,
-                    &mut summ,
-                    dir,
-                    &bar,
-                )?;
+                let items: Vec<Work> = (done..next)
+                    .step_by(BATCH as usize)
+                    .map(|a| Work {
+                        point,
+                        lo: a,
+                        hi: (a + BATCH).min(next),
+                    })
+                    .collect();
+                run_items(plan, &items, &master, &mut w, dir, &bar, |_, s, _| {
+                    summ.merge(&s);
+                    Ok(())
+                })?;
                 done = next;
                 if precise_enough(&summ, c, plan.precision) {
                     break;
                 }
             }
+            flush_point(plan, &mut w, dir, &mut stats, point, &summ)?;
         }
-        let n = summ.n();
-        stats.trials_per_point[point.index as usize] = n;
-        stats.total_trials += n;
-        let mut buf = Vec::new();
-        summ.push_rows(&mut buf, &prefix, c);
-        w.rows[1] += summ.rows(c).len() as u64;
-        w.summary.write_all(&buf).map_err(io(dir, "summary.csv"))?;
-        let mut buf = Vec::new();
-        points::push_row(&mut buf, &prefix, n);
-        w.rows[2] += 1;
-        w.points.write_all(&buf).map_err(io(dir, "points.csv"))?;
     }
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -268,65 +271,115 @@ pub fn precise_enough(summ: &PointSummary, c: &Columns, targets: &[Precision]) -
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_range(
-    sc: &Scenario,
-    master: &TrialRng,
-    prefix: &[u8],
-    dates: &DateTable,
-    c: &Columns,
+/// Write a finished point's summary rows and its `points.csv` row.
+fn flush_point(
+    plan: &Plan,
+    w: &mut Writers,
+    dir: &RunDir,
+    stats: &mut RunStats,
+    pi: usize,
+    summ: &PointSummary,
+) -> Result<()> {
+    let c = plan.columns;
+    let point = &plan.points[pi];
+    let prefix = row_prefix(point);
+    let n = summ.n();
+    stats.trials_per_point[point.index as usize] = n;
+    stats.total_trials += n;
+    let mut buf = Vec::new();
+    summ.push_rows(&mut buf, &prefix, c);
+    w.rows[1] += summ.rows(c).len() as u64;
+    w.summary.write_all(&buf).map_err(io(dir, "summary.csv"))?;
+    let mut buf = Vec::new();
+    points::push_row(&mut buf, &prefix, n);
+    w.rows[2] += 1;
+    w.points.write_all(&buf).map_err(io(dir, "points.csv"))?;
+    Ok(())
+}
+
+/// A block of trials `[lo, hi)` of one point (an index into the plan's points).
+#[derive(Debug, Clone, Copy)]
+struct Work {
+    point: usize,
     lo: u64,
     hi: u64,
-    with_actions: bool,
+}
+
+/// What a worker keeps between blocks: the engine's buffers for the point it last ran.
+struct Worker<'s> {
+    point: usize,
+    trial: Trial<'s>,
+    result: TrialResult,
+    dates: DateTable,
+    prefix: Vec<u8>,
+}
+
+/// Run blocks in windows on every core; write each window's rows in order and hand each
+/// block's summary, in order, to `done`.
+fn run_items<'p>(
+    plan: &'p Plan,
+    items: &[Work],
+    master: &TrialRng,
     w: &mut Writers,
-    summ: &mut PointSummary,
     dir: &RunDir,
     bar: &Option<indicatif::ProgressBar>,
+    mut done: impl FnMut(&Work, PointSummary, &mut Writers) -> Result<()>,
 ) -> Result<()> {
-    let batches: Vec<(u64, u64)> = (lo..hi)
-        .step_by(BATCH as usize)
-        .map(|a| (a, (a + BATCH).min(hi)))
-        .collect();
+    let c = plan.columns;
     let window = (rayon::current_num_threads() * 4).max(1);
-    for chunk in batches.chunks(window) {
+    for chunk in items.chunks(window) {
         let results: Vec<Batch> = chunk
             .par_iter()
             .map_init(
-                || (Trial::new(sc), TrialResult::new(sc)),
-                |(trial, res), &(a, b)| {
-                    let n = (b - a) as usize;
+                || None::<Worker<'p>>,
+                |cache, item| {
+                    if cache.as_ref().is_none_or(|wk| wk.point != item.point) {
+                        let point = &plan.points[item.point];
+                        let sc = &point.scenario;
+                        *cache = Some(Worker {
+                            point: item.point,
+                            trial: Trial::new(sc),
+                            result: TrialResult::new(sc),
+                            dates: DateTable::new(sc),
+                            prefix: row_prefix(point),
+                        });
+                    }
+                    let wk = cache.as_mut().expect("worker state");
+                    let sc = &plan.points[item.point].scenario;
+                    let n = (item.hi - item.lo) as usize;
                     let mut out = Batch {
                         trials: Vec::with_capacity(
-                            n * (prefix.len() + 48 + 8 * (c.phases.len() + c.parties.len())),
+                            n * (wk.prefix.len() + 48 + 8 * (c.phases.len() + c.parties.len())),
                         ),
                         actions: Vec::new(),
                         summary: PointSummary::new(c),
                     };
-                    for t in a..b {
-                        trial.run(master, t, res);
-                        trials::push_row(&mut out.trials, prefix, t, res, sc, dates);
-                        if with_actions {
-                            actions::push_rows(&mut out.actions, prefix, t, res, sc);
+                    for t in item.lo..item.hi {
+                        wk.trial.run(master, t, &mut wk.result);
+                        trials::push_row(&mut out.trials, &wk.prefix, t, &wk.result, sc, &wk.dates);
+                        if plan.actions {
+                            actions::push_rows(&mut out.actions, &wk.prefix, t, &wk.result, sc);
                         }
-                        out.summary.add(res);
+                        out.summary.add(&wk.result);
                     }
                     out
                 },
             )
             .collect();
-        for (batch, &(a, b)) in results.into_iter().zip(chunk) {
+        for (batch, item) in results.into_iter().zip(chunk) {
+            let n = item.hi - item.lo;
             w.trials
                 .write_all(&batch.trials)
                 .map_err(io(dir, "trials.csv"))?;
-            w.rows[0] += b - a;
+            w.rows[0] += n;
             if let Some(aw) = w.actions.as_mut() {
                 aw.write_all(&batch.actions)
                     .map_err(io(dir, "actions.csv"))?;
-                w.rows[3] += (b - a) * sc.actions.len() as u64;
+                w.rows[3] += n * plan.points[item.point].scenario.actions.len() as u64;
             }
-            summ.merge(&batch.summary);
+            done(item, batch.summary, w)?;
             if let Some(bar) = bar {
-                bar.inc(b - a);
+                bar.inc(n);
             }
         }
     }
