@@ -160,7 +160,9 @@ pub struct Shock {
 impl Scenario {
     /// The calendar date of `day`.
     pub fn date(&self, day: u32) -> NaiveDate {
-        self.start + chrono::Days::new(u64::from(day))
+        self.start
+            .checked_add_days(chrono::Days::new(u64::from(day)))
+            .unwrap_or(NaiveDate::MAX)
     }
 
     /// Index of the party with this id.

@@ -275,6 +275,15 @@ pub(crate) fn compile(ctx: &Ctx, raw: &FileRaw) -> Result<Scenario> {
             int_in(ctx, hd, "[scenario] horizon_days", 0, MAX_HORIZON_DAYS)?
         }
     };
+    if start
+        .checked_add_days(chrono::Days::new(u64::from(horizon) + 36_525))
+        .is_none()
+    {
+        return Err(ctx.err(
+            Some(start_v.span()),
+            format!("[scenario] start {start} is too late: the calendar ends before its horizon"),
+        ));
+    }
     let scenario_review = match &s.review_every_days {
         Some(r) => Some(int_in(
             ctx,

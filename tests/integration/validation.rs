@@ -331,3 +331,11 @@ fn bad_file_exits_with_code_2_and_names_the_file() {
     assert!(!err.contains("sweep point"), "{err}");
     assert!(!dir.path().join("o").join("manifest.json").exists());
 }
+
+#[test]
+fn a_start_too_late_for_the_calendar_is_an_error_not_a_panic() {
+    let m = err(&GOOD
+        .replace("start = \"2007-10-03\"", "start = \"+262100-01-01\"")
+        .replace("horizon = \"2008-12-31\"", "horizon_days = 900000"));
+    assert_has(&m, &["bad.toml:3:", "too late"]);
+}
