@@ -134,6 +134,18 @@ impl FirstCoin {
     }
 }
 
+/// `x^k` for a small whole `k` by multiplication (the same value `powi` gives for k <= 2).
+#[inline]
+fn int_pow(x: f64, k: f64) -> f64 {
+    match k as i32 {
+        0 => 1.0,
+        1 => x,
+        2 => x * x,
+        3 => x * x * x,
+        n => x.powi(n),
+    }
+}
+
 /// The second coin: `u < tau^rho`, with integer-power bounds deciding most draws without a
 /// general power (exact: the bounds hold for every `tau` in [0, 1]).
 #[inline]
@@ -146,10 +158,10 @@ fn second_coin(u: f64, tau: f64, rho: f64) -> bool {
     }
     let (lo, hi) = (rho.ceil(), rho.floor());
     // tau^ceil(rho) <= tau^rho <= tau^floor(rho)
-    if u < tau.powi(lo as i32) {
+    if u < int_pow(tau, lo) {
         return true;
     }
-    if hi >= 1.0 && u >= tau.powi(hi as i32) {
+    if hi >= 1.0 && u >= int_pow(tau, hi) {
         return false;
     }
     if rho > 0.5 && rho < 1.0 && u >= tau.sqrt() {
@@ -164,6 +176,8 @@ pub struct Trial<'s> {
     s: &'s Scenario,
     horizon: u64,
     slot_base: Vec<usize>,
+    /// `slot_of[a * parties + i]`: the slot of actor `i` of action `a`.
+    slot_of: Vec<u32>,
     first_coin: Vec<FirstCoin>,
     trust: Trust,
     calendars: Vec<Calendar>,
@@ -235,10 +249,17 @@ impl<'s> Trial<'s> {
                 }
             }
         }
+        let mut slot_of = vec![0u32; na * n];
+        for (a, act) in s.actions.iter().enumerate() {
+            for (k, &i) in act.actors.iter().enumerate() {
+                slot_of[a * n + i] = (slot_base[a] + k) as u32;
+            }
+        }
         Trial {
             s,
             horizon: u64::from(s.horizon),
             slot_base,
+            slot_of,
             first_coin: s
                 .parties
                 .iter()
@@ -428,9 +449,7 @@ impl<'s> Trial<'s> {
 
     #[inline]
     fn slot(&self, a: usize, party: usize) -> usize {
-        let actors = &self.s.actions[a].actors;
-        let k = actors.iter().position(|&i| i == party).unwrap_or(0);
-        self.slot_base[a] + k
+        self.slot_of[a * self.s.parties.len() + party] as usize
     }
 
     fn walkout<O: Observer>(&mut self, i: usize, day: u32, obs: &mut O) {
