@@ -19,7 +19,7 @@ use std::process::ExitCode;
 /// With no command, runs the bundled default scenario (second-phase-2007) into
 /// output/second-phase-2007/.
 #[derive(Debug, Parser)]
-#[command(name = "negsim", version, about, long_about = None, propagate_version = true)]
+#[command(name = "negsim", version, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -32,15 +32,6 @@ enum Command {
     /// Example: negsim run scenarios/second-phase-2007.toml --trials 100000 --seed 7
     ///          --vary party.DPRK.compliance=0.2:0.8:4 --actions
     Run(run::RunArgs),
-    /// Draw a finished run: SVG charts and one self-contained HTML page in DIR/report/.
-    ///
-    /// Outcome shares with 95% intervals, the process and each phase over time by date,
-    /// delivered quantities, delays and walk-outs by party, and for a sweep the metrics against
-    /// the varied parameters (lines with bands, a heatmap, or one panel per parameter).
-    /// Refuses a folder without manifest.json (an unfinished run).
-    ///
-    /// Example: negsim report output/second-phase-2007
-    Report(report::ReportArgs),
     /// Validate a scenario and print its parties, phases, actions, links and warnings.
     ///
     /// Prints the scenario as a reader wants it: parties and their parameters, phases in order
@@ -81,6 +72,15 @@ enum Command {
     ///
     /// Example: negsim merge --check runs/shard-*
     Merge(merge::MergeArgs),
+    /// Draw a finished run: SVG charts and one self-contained HTML page in DIR/report/.
+    ///
+    /// Outcome shares with 95% intervals, the process and each phase over time by date,
+    /// delivered quantities, delays and walk-outs by party, and for a sweep the metrics against
+    /// the varied parameters (lines with bands, a heatmap, or one panel per parameter).
+    /// Refuses a folder without manifest.json (an unfinished run).
+    ///
+    /// Example: negsim report output/second-phase-2007
+    Report(report::ReportArgs),
 }
 
 /// Parse the command line, run the command, and map errors to exit codes.
