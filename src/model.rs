@@ -128,8 +128,6 @@ pub struct Action {
     /// act: the actors of the actions named in the requirements, other than itself; all other
     /// parties when that is empty (DESIGN.md 2.4). In party order.
     pub counterparts: Vec<Vec<usize>>,
-    /// Actions whose requirements name this one (any kind), distinct, in declaration order.
-    pub dependents: Vec<usize>,
 }
 
 /// An outside event arriving as a Poisson process (DESIGN.md 2.8).

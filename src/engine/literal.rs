@@ -88,7 +88,7 @@ impl<'s> LiteralTrial<'s> {
                     && u64::from(d) + 1 == t
                     && st.done_at[a].is_none_or(|x| x > u64::from(d))
                 {
-                    st.trust.on_lapse(s, act, |_| {});
+                    st.trust.on_lapse(s, act);
                 }
             }
             if let Some(i) = st.trust.first_walkout(s) {
@@ -98,9 +98,7 @@ impl<'s> LiteralTrial<'s> {
             // 3. Shocks.
             for arr in arrivals.iter().filter(|x| u64::from(x.day) == t) {
                 let sh = &s.shocks[arr.shock as usize];
-                let lowered = st
-                    .trust
-                    .on_shock(&sh.from, &sh.toward, sh.trust_drop, |_| {});
+                let lowered = st.trust.on_shock(&sh.from, &sh.toward, sh.trust_drop);
                 if sh.pause_days > 0 {
                     let until = t + u64::from(sh.pause_days) - 1;
                     for &i in &sh.pause {
@@ -229,7 +227,7 @@ impl<'s> LiteralTrial<'s> {
         if let Some((u, q)) = act.quantity {
             st.quantity[u] += q;
         }
-        st.trust.on_done(s, act, |_| {});
+        st.trust.on_done(s, act);
         let p = act.phase;
         if s.phases[p].actions.iter().all(|&x| st.done_at[x].is_some()) {
             st.phase_done[p] = Some(t);

@@ -691,7 +691,7 @@ impl<'s> Trial<'s> {
         if let Some((u, q)) = act.quantity {
             self.quantity[u] += q;
         }
-        self.trust.on_done(s, act, |_| {});
+        self.trust.on_done(s, act);
         if O::ENABLED {
             obs.on(
                 day as u32,
@@ -754,7 +754,7 @@ impl<'s> Trial<'s> {
         if self.status[a] == Status::Done && u64::from(self.done_day[a]) <= deadline {
             return false;
         }
-        self.trust.on_lapse(s, act, |_| {});
+        self.trust.on_lapse(s, act);
         if O::ENABLED {
             obs.on(
                 day as u32,
@@ -769,9 +769,7 @@ impl<'s> Trial<'s> {
     fn shock<O: Observer>(&mut self, idx: usize, day: u64, obs: &mut O) -> bool {
         let s = self.s;
         let sh = &s.shocks[self.arrivals[idx].shock as usize];
-        let lowered = self
-            .trust
-            .on_shock(&sh.from, &sh.toward, sh.trust_drop, |_| {});
+        let lowered = self.trust.on_shock(&sh.from, &sh.toward, sh.trust_drop);
         if O::ENABLED {
             let paused_until = (sh.pause_days > 0 && !sh.pause.is_empty())
                 .then(|| (day + u64::from(sh.pause_days) - 1) as u32);

@@ -42,8 +42,7 @@ impl Trust {
     }
 
     /// Action `a` done: every non-actor `i` gains `g_i * (1 - T[i][j])` in each actor `j`.
-    /// Calls `changed(i)` for each party whose row may have changed.
-    pub fn on_done(&mut self, s: &Scenario, a: &Action, mut changed: impl FnMut(usize)) {
+    pub fn on_done(&mut self, s: &Scenario, a: &Action) {
         for (i, p) in s.parties.iter().enumerate() {
             if a.actor_mask & (1u64 << i) != 0 {
                 continue;
@@ -53,14 +52,11 @@ impl Trust {
             for &j in &a.actors {
                 row[j] += g * (1.0 - row[j]);
             }
-            if g != 0.0 {
-                changed(i);
-            }
         }
     }
 
     /// Action `a`'s deadline lapsed: every non-actor `i` loses `l_i * T[i][j]` in each actor.
-    pub fn on_lapse(&mut self, s: &Scenario, a: &Action, mut changed: impl FnMut(usize)) {
+    pub fn on_lapse(&mut self, s: &Scenario, a: &Action) {
         for (i, p) in s.parties.iter().enumerate() {
             if a.actor_mask & (1u64 << i) != 0 {
                 continue;
@@ -70,21 +66,12 @@ impl Trust {
             for &j in &a.actors {
                 row[j] -= l * row[j];
             }
-            if l != 0.0 {
-                changed(i);
-            }
         }
     }
 
     /// A shock: `T[i][j] -= drop * T[i][j]` for `i` in `from`, `j` in `toward`, `i != j`.
     /// Returns whether any pair was touched with a positive drop.
-    pub fn on_shock(
-        &mut self,
-        from: &[usize],
-        toward: &[usize],
-        drop: f64,
-        mut changed: impl FnMut(usize),
-    ) -> bool {
+    pub fn on_shock(&mut self, from: &[usize], toward: &[usize], drop: f64) -> bool {
         let mut any = false;
         for &i in from {
             let mut touched = false;
@@ -97,7 +84,6 @@ impl Trust {
             }
             if touched && drop != 0.0 {
                 any = true;
-                changed(i);
             }
         }
         any

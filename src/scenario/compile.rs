@@ -752,7 +752,6 @@ pub(crate) fn compile(ctx: &Ctx, raw: &FileRaw) -> Result<Scenario> {
             at_least,
             quantity,
             counterparts: Vec::new(),
-            dependents: Vec::new(),
         });
     }
     for (k, p) in phases.iter().enumerate() {
@@ -789,7 +788,7 @@ pub(crate) fn compile(ctx: &Ctx, raw: &FileRaw) -> Result<Scenario> {
             ));
         }
     }
-    // Counterparts and dependents.
+    // Counterparts.
     for k in 0..actions.len() {
         let named: BTreeSet<usize> = {
             let a = &actions[k];
@@ -813,18 +812,6 @@ pub(crate) fn compile(ctx: &Ctx, raw: &FileRaw) -> Result<Scenario> {
             })
             .collect();
         actions[k].counterparts = counterparts;
-        let refs: BTreeSet<usize> = {
-            let a = &actions[k];
-            a.requires_done
-                .iter()
-                .chain(&a.requires_started)
-                .chain(a.at_least.iter().flat_map(|al| al.of.iter()))
-                .copied()
-                .collect()
-        };
-        for j in refs {
-            actions[j].dependents.push(k);
-        }
     }
 
     // ---- shocks
