@@ -31,7 +31,10 @@
 //! run uses [`NoObserver`] (compiled away); `negsim trace` records everything, from the same
 //! code path, so a trace is always the very trial the run produced.
 
+pub mod consent;
 pub mod literal;
+pub mod plan;
+pub mod queue;
 pub mod schedule;
 pub mod shocks;
 pub mod trial;

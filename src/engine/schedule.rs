@@ -15,14 +15,33 @@ pub struct Calendar {
     pub every: u64,
     /// Paused days as sorted, disjoint, inclusive intervals.
     pub pauses: Vec<(u64, u64)>,
+    /// `ceil(2^64 / every)`: divides any day below `2^32` by one multiplication, exactly
+    /// (Lemire, Kaser and Kurz 2019, "Faster remainder by direct computation"); 0 when
+    /// `every` is 1.
+    magic: u64,
 }
 
 impl Calendar {
     /// A calendar reviewing every `every` days, with no pause.
     pub fn new(every: u32) -> Self {
+        let every = u64::from(every.max(1));
         Calendar {
-            every: u64::from(every.max(1)),
+            every,
             pauses: Vec::new(),
+            magic: if every == 1 { 0 } else { u64::MAX / every + 1 },
+        }
+    }
+
+    /// `day / every`, without a hardware division for days below `2^32` (every day of a
+    /// trial is; the slow path only serves [`NEVER`]-like sentinels).
+    #[inline]
+    fn div(&self, day: u64) -> u64 {
+        if self.magic == 0 {
+            day
+        } else if day <= u64::from(u32::MAX) {
+            ((u128::from(self.magic) * u128::from(day)) >> 64) as u64
+        } else {
+            day / self.every
         }
     }
 
@@ -52,8 +71,16 @@ impl Calendar {
         self.pauses = out;
     }
 
+    /// The first review day on or after `day`, pauses aside.
+    #[inline]
     fn ceil(&self, day: u64) -> u64 {
-        day.div_ceil(self.every).saturating_mul(self.every)
+        let q = self.div(day);
+        let at = q * self.every;
+        if at == day {
+            at
+        } else {
+            (q + 1).saturating_mul(self.every)
+        }
     }
 
     /// Whether the party reviews on `day`.
@@ -62,8 +89,12 @@ impl Calendar {
     }
 
     /// The day of the `k`-th review (0-based) on or after `from`; [`NEVER`] on overflow.
+    #[inline]
     pub fn nth_review(&self, from: u64, k: u64) -> u64 {
         let mut t = self.ceil(from);
+        if self.pauses.is_empty() && k < 1 << 32 && t < 1 << 32 {
+            return t + k * self.every;
+        }
         let mut k = k;
         for &(s, e) in &self.pauses {
             if e < t {
@@ -88,6 +119,7 @@ impl Calendar {
     }
 
     /// How many reviews fall in `[from, to]` (0 when `from > to`).
+    #[inline]
     pub fn count_reviews(&self, from: u64, to: u64) -> u64 {
         if from > to {
             return 0;
@@ -97,8 +129,8 @@ impl Calendar {
             if a > b {
                 return 0;
             }
-            let first = a.div_ceil(self.every);
-            let last = b / self.every;
+            let first = if a == 0 { 0 } else { self.div(a - 1) + 1 };
+            let last = self.div(b);
             last.saturating_sub(first) + u64::from(last >= first)
         };
         let mut n = mults(from, to);
@@ -164,6 +196,33 @@ mod tests {
         c.add_pause(50, 50);
         c.normalise();
         assert_eq!(c.pauses, vec![(10, 31), (50, 50)]);
+    }
+
+    /// The multiply-shift division is exact for every day below 2^32.
+    #[test]
+    fn fast_division_is_exact() {
+        let mut r = crate::rng::trial_rng(8, 8);
+        for every in [1u32, 2, 3, 5, 7, 10, 14, 30, 365, 1000, 65_537, u32::MAX] {
+            let c = Calendar::new(every);
+            let e = u64::from(every);
+            let edges = [
+                0u64,
+                1,
+                e - 1,
+                e,
+                e + 1,
+                u64::from(u32::MAX) - 1,
+                u64::from(u32::MAX),
+            ];
+            for d in edges {
+                assert_eq!(c.div(d), d / e, "{d} / {e}");
+            }
+            for _ in 0..100_000 {
+                use rand::Rng;
+                let d = r.next_u64() >> 32;
+                assert_eq!(c.div(d), d / e, "{d} / {e}");
+            }
+        }
     }
 
     #[test]

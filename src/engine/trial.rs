@@ -1,54 +1,29 @@
 //! The skip-ahead trial: jumps from event to event instead of visiting every day.
 //!
-//! Events wait in one priority queue keyed by (day, step, party, action), which is exactly
+//! Events wait in an [`EventQueue`] keyed by (day, step, party, action), which is exactly
 //! the order of a day (see the [module docs](super)): phase starts, completions, lapses,
 //! shocks, then reviews in party order and, within a review, action order.
 //!
-//! # Consent by thinning
-//!
-//! At a review, party `i` consents to a due action `a` with chance
-//! `p = c_i * tau^rho_i`, and `p <= c_i` because trust is at most 1. So each review can be
-//! taken as two coins: a first with the constant chance `c_i`, and, when it comes up, a
-//! second with chance `p / c_i = tau^rho_i`, evaluated with the trust of that very moment.
-//! Together they are one coin with chance `p`, at every review, as DESIGN.md 2.3 says. The
-//! first coin does not depend on trust, so the reviews at which it comes up ("candidate"
-//! reviews) are drawn ahead as geometric gaps (DESIGN.md 2.10), and only those reviews enter
-//! the queue; trust may change any number of times in between at no cost. Every review that
-//! is not a consent is a delay, counted from the review calendar when the consent (or the end)
-//! comes.
+//! Only the reviews at which a party's first coin comes up enter the queue (consent by
+//! thinning, see [`super::consent`]); at each, the second coin uses the trust of that moment.
+//! Every review that is not a consent is a delay, counted from the review calendar when the
+//! consent (or the end) comes.
 //!
 //! All state lives in [`Trial`] and is reused from trial to trial: no allocation per trial
-//! once the buffers have grown.
+//! once the buffers have grown. What never changes between trials is compiled once into a
+//! [`Plan`] of flat tables.
 
+use super::consent::{FirstCoin, SecondCoin};
+use super::plan::{PAYLOAD_BITS, Plan, key, step};
+use super::queue::EventQueue;
 use super::schedule::{Calendar, NEVER};
 use super::shocks::{Arrival, draw_arrivals};
 use super::trust::{Trust, chance_to_act};
 use super::{Event, Observer, Outcome, TrialResult};
 use crate::model::{PhaseStart, Scenario};
 use crate::rng::{self, TrialRng};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 const NONE: u32 = u32::MAX;
-
-// Steps of a day, in order; the queue key is (day << 32) | (step << 29) | payload.
-const STEP_PHASE: u64 = 0;
-const STEP_DONE: u64 = 1;
-const STEP_LAPSE: u64 = 2;
-const STEP_SHOCK: u64 = 3;
-const STEP_REVIEW: u64 = 4;
-const PAYLOAD_BITS: u64 = 29;
-const ACTION_BITS: u64 = 23;
-
-#[inline]
-fn key(day: u64, step: u64, payload: u64) -> u64 {
-    (day << 32) | (step << PAYLOAD_BITS) | payload
-}
-
-#[inline]
-fn review_payload(party: usize, action: usize) -> u64 {
-    ((party as u64) << ACTION_BITS) | action as u64
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {
@@ -86,99 +61,11 @@ impl Cursor {
     }
 }
 
-/// The first coin of a party: chance `c` at every review, drawn ahead as geometric gaps.
-#[derive(Debug, Clone)]
-struct FirstCoin {
-    c: f64,
-    /// `(1 - c)^(k + 1)` for small `k`: the gap is the first `k` with this `<= S`.
-    powers: Vec<f64>,
-    ln_q: f64,
-}
-
-impl FirstCoin {
-    fn new(c: f64) -> Self {
-        let q = 1.0 - c;
-        let mut powers = Vec::with_capacity(32);
-        let mut x = q;
-        for _ in 0..32 {
-            powers.push(x);
-            x *= q;
-        }
-        FirstCoin {
-            c,
-            powers,
-            ln_q: (-c).ln_1p(),
-        }
-    }
-
-    /// Reviews without the first coin before the one with it: geometric on {0, 1, ...},
-    /// `P(gap >= m) = (1 - c)^m`. `None` when `c = 0`.
-    #[inline]
-    fn gap(&self, rng: &mut TrialRng) -> Option<u64> {
-        if self.c >= 1.0 {
-            return Some(0);
-        }
-        if self.c <= 0.0 {
-            return None;
-        }
-        let surv = 1.0 - rng::uniform(rng);
-        if let Some(k) = self.powers.iter().position(|&x| x <= surv) {
-            return Some(k as u64);
-        }
-        let x = surv.ln() / self.ln_q;
-        Some(if x >= 1.0e18 {
-            u64::MAX / 4
-        } else {
-            (x.ceil() - 1.0).max(0.0) as u64
-        })
-    }
-}
-
-/// `x^k` for a small whole `k` by multiplication (the same value `powi` gives for k <= 2).
-#[inline]
-fn int_pow(x: f64, k: f64) -> f64 {
-    match k as i32 {
-        0 => 1.0,
-        1 => x,
-        2 => x * x,
-        3 => x * x * x,
-        n => x.powi(n),
-    }
-}
-
-/// The second coin: `u < tau^rho`, with integer-power bounds deciding most draws without a
-/// general power (exact: the bounds hold for every `tau` in [0, 1]).
-#[inline]
-fn second_coin(u: f64, tau: f64, rho: f64) -> bool {
-    if rho == 0.0 {
-        return true;
-    }
-    if rho == 1.0 {
-        return u < tau;
-    }
-    let (lo, hi) = (rho.ceil(), rho.floor());
-    // tau^ceil(rho) <= tau^rho <= tau^floor(rho)
-    if u < int_pow(tau, lo) {
-        return true;
-    }
-    if hi >= 1.0 && u >= int_pow(tau, hi) {
-        return false;
-    }
-    if rho > 0.5 && rho < 1.0 && u >= tau.sqrt() {
-        return false;
-    }
-    u < tau.powf(rho)
-}
-
 /// The state of one trial, reusable across trials of the same scenario.
 #[derive(Debug, Clone)]
 pub struct Trial<'s> {
     s: &'s Scenario,
-    horizon: u64,
-    slot_base: Vec<usize>,
-    /// `slot_of[a * parties + i]`: the slot of actor `i` of action `a`.
-    slot_of: Vec<u32>,
-    first_coin: Vec<FirstCoin>,
+    plan: Plan,
     trust: Trust,
     calendars: Vec<Calendar>,
     // per action
@@ -187,21 +74,15 @@ pub struct Trial<'s> {
     start_day: Vec<u32>,
     done_day: Vec<u32>,
     consented: Vec<u64>,
-    /// Conditions still missing before an action is due: its phase's start, each hard
-    /// requirement, and the `requires_at_least` count as one.
+    /// Conditions still missing before an action is due (see [`Plan::unmet_initial`]).
     unmet: Vec<u32>,
     /// Done actions among each action's `requires_at_least` list.
     at_least_done: Vec<u32>,
-    /// Static: for each action, who waits for it to start / be done / count towards `n`.
-    waits_started: Vec<Vec<usize>>,
-    waits_done: Vec<Vec<usize>>,
-    waits_at_least: Vec<Vec<usize>>,
-    unmet_initial: Vec<u32>,
     // per phase
     phase_started: Vec<bool>,
     phase_remaining: Vec<u32>,
     phase_done_day: Vec<u32>,
-    // per (action, actor) slot
+    // per slot (an action offered to one of its actors)
     offer_active: Vec<bool>,
     offer_first: Vec<u64>,
     /// The next candidate review of the offer.
@@ -209,7 +90,7 @@ pub struct Trial<'s> {
     offer_p: Vec<f64>,
     slot_delays: Vec<u32>,
     // queue and shocks
-    queue: BinaryHeap<Reverse<u64>>,
+    queue: EventQueue,
     arrivals: Vec<Arrival>,
     actions_done: u32,
     quantity: Vec<f64>,
@@ -219,53 +100,13 @@ pub struct Trial<'s> {
 impl<'s> Trial<'s> {
     /// Buffers for trials of `s`.
     pub fn new(s: &'s Scenario) -> Self {
-        let mut slot_base = Vec::with_capacity(s.actions.len());
-        let mut total = 0;
-        for a in &s.actions {
-            slot_base.push(total);
-            total += a.actors.len();
-        }
+        let plan = Plan::new(s);
         let na = s.actions.len();
         let np = s.phases.len();
-        let n = s.parties.len();
-        let mut waits_started = vec![Vec::new(); na];
-        let mut waits_done = vec![Vec::new(); na];
-        let mut waits_at_least = vec![Vec::new(); na];
-        let mut unmet_initial = vec![0u32; na];
-        for (a, act) in s.actions.iter().enumerate() {
-            unmet_initial[a] = 1 + (act.requires_done.len() + act.requires_started.len()) as u32;
-            for &j in &act.requires_started {
-                waits_started[j].push(a);
-            }
-            for &j in &act.requires_done {
-                waits_done[j].push(a);
-            }
-            if let Some(al) = &act.at_least
-                && al.n > 0
-            {
-                unmet_initial[a] += 1;
-                for &j in &al.of {
-                    waits_at_least[j].push(a);
-                }
-            }
-        }
-        let mut slot_of = vec![0u32; na * n];
-        for (a, act) in s.actions.iter().enumerate() {
-            for (k, &i) in act.actors.iter().enumerate() {
-                slot_of[a * n + i] = (slot_base[a] + k) as u32;
-            }
-        }
+        let total = plan.slots();
         Trial {
             s,
-            horizon: u64::from(s.horizon),
-            slot_base,
-            slot_of,
-            first_coin: s
-                .parties
-                .iter()
-                .map(|p| FirstCoin::new(p.compliance))
-                .collect(),
-            trust: Trust::new(n),
+            trust: Trust::new(s.parties.len()),
             calendars: s
                 .parties
                 .iter()
@@ -278,10 +119,6 @@ impl<'s> Trial<'s> {
             consented: vec![0; na],
             unmet: vec![0; na],
             at_least_done: vec![0; na],
-            waits_started,
-            waits_done,
-            waits_at_least,
-            unmet_initial,
             phase_started: vec![false; np],
             phase_remaining: vec![0; np],
             phase_done_day: vec![NONE; np],
@@ -290,11 +127,12 @@ impl<'s> Trial<'s> {
             offer_next: vec![NEVER; total],
             offer_p: vec![0.0; total],
             slot_delays: vec![0; total],
-            queue: BinaryHeap::new(),
+            queue: EventQueue::default(),
             arrivals: Vec::new(),
             actions_done: 0,
             quantity: vec![0.0; s.units.len()],
             ended: None,
+            plan,
         }
     }
 
@@ -325,13 +163,13 @@ impl<'s> Trial<'s> {
 
     fn reset(&mut self, rng: &TrialRng) {
         let s = self.s;
-        self.trust.reset(s);
+        self.trust.reset_to(&self.plan.initial_trust);
         self.status.fill(Status::Waiting);
         self.due_day.fill(NONE);
         self.start_day.fill(NONE);
         self.done_day.fill(NONE);
         self.consented.fill(0);
-        self.unmet.copy_from_slice(&self.unmet_initial);
+        self.unmet.copy_from_slice(&self.plan.unmet_initial);
         self.at_least_done.fill(0);
         self.phase_started.fill(false);
         for (p, ph) in s.phases.iter().enumerate() {
@@ -340,55 +178,44 @@ impl<'s> Trial<'s> {
         self.phase_done_day.fill(NONE);
         self.offer_active.fill(false);
         self.slot_delays.fill(0);
-        self.queue.clear();
         self.actions_done = 0;
         self.quantity.fill(0.0);
         self.ended = None;
+        if s.shocks.is_empty() {
+            self.queue.reset_sorted(&self.plan.fixed);
+            return;
+        }
+        // Shocks are drawn first, from their own stream, so pauses are known in advance.
         for c in &mut self.calendars {
             c.clear_pauses();
         }
-        // Shocks are drawn first, from their own stream, so pauses are known in advance.
-        if !s.shocks.is_empty() {
-            let mut srng = rng::shock_rng(rng);
-            draw_arrivals(s, &mut srng, &mut self.arrivals);
-            for (idx, a) in self.arrivals.iter().enumerate() {
-                let sh = &s.shocks[a.shock as usize];
-                if sh.pause_days > 0 {
-                    let first = u64::from(a.day);
-                    let last = first + u64::from(sh.pause_days) - 1;
-                    for &i in &sh.pause {
-                        self.calendars[i].add_pause(first, last);
-                    }
+        let mut srng = rng::shock_rng(rng);
+        draw_arrivals(s, &mut srng, &mut self.arrivals);
+        for a in &self.arrivals {
+            let sh = &s.shocks[a.shock as usize];
+            if sh.pause_days > 0 {
+                let first = u64::from(a.day);
+                let last = first + u64::from(sh.pause_days) - 1;
+                for &i in &sh.pause {
+                    self.calendars[i].add_pause(first, last);
                 }
-                self.queue
-                    .push(Reverse(key(u64::from(a.day), STEP_SHOCK, idx as u64)));
-            }
-            for c in &mut self.calendars {
-                c.normalise();
-            }
-        } else {
-            self.arrivals.clear();
-        }
-        for (p, ph) in s.phases.iter().enumerate() {
-            if let PhaseStart::Day(d) = ph.start
-                && u64::from(d) <= self.horizon
-            {
-                self.queue
-                    .push(Reverse(key(u64::from(d), STEP_PHASE, p as u64)));
             }
         }
-        for (k, a) in s.actions.iter().enumerate() {
-            if let Some(d) = a.deadline
-                && u64::from(d) < self.horizon
-            {
-                self.queue
-                    .push(Reverse(key(u64::from(d) + 1, STEP_LAPSE, k as u64)));
-            }
+        for c in &mut self.calendars {
+            c.normalise();
         }
+        let shocks = self
+            .arrivals
+            .iter()
+            .enumerate()
+            .map(|(idx, a)| key(u64::from(a.day), step::SHOCK, idx as u64));
+        self.queue
+            .reset(self.plan.fixed.iter().copied().chain(shocks));
     }
 
     fn simulate<O: Observer>(&mut self, rng: &mut TrialRng, obs: &mut O) {
         let s = self.s;
+        let horizon = self.plan.horizon;
         // Day 0's walkout check: nothing can change trust on day 0 before it.
         if let Some(i) = self.trust.first_walkout(s) {
             self.walkout(i, 0, obs);
@@ -396,14 +223,14 @@ impl<'s> Trial<'s> {
         }
         let mut lapsed_today = false;
         let mut last_day = 0u64;
-        while let Some(&Reverse(k)) = self.queue.peek() {
+        while let Some(k) = self.queue.peek() {
             let day = k >> 32;
-            if day > self.horizon {
+            if day > horizon {
                 break;
             }
             let step = (k >> PAYLOAD_BITS) & 0b111;
             // The walkout check after all of a day's lapses, before its shocks and reviews.
-            if lapsed_today && (day != last_day || step > STEP_LAPSE) {
+            if lapsed_today && (day != last_day || step > step::LAPSE) {
                 lapsed_today = false;
                 if let Some(i) = self.trust.first_walkout(s) {
                     self.walkout(i, last_day as u32, obs);
@@ -414,27 +241,24 @@ impl<'s> Trial<'s> {
             last_day = day;
             let payload = (k & ((1 << PAYLOAD_BITS) - 1)) as usize;
             match step {
-                STEP_PHASE => self.start_phase(payload, day, Cursor::BeforeReviews, rng, obs),
-                STEP_DONE => self.complete(payload, day, Cursor::BeforeReviews, rng, obs),
-                STEP_LAPSE => {
+                step::REVIEW => {
+                    let slot = self.plan.rank_slot[payload] as usize;
+                    debug_assert!(self.offer_active[slot] && self.offer_next[slot] == day);
+                    self.candidate_review(slot, day, rng, obs);
+                }
+                step::DONE => self.complete(payload, day, Cursor::BeforeReviews, rng, obs),
+                step::PHASE => self.start_phase(payload, day, Cursor::BeforeReviews, rng, obs),
+                step::LAPSE => {
                     if self.lapse(payload, day, obs) {
                         lapsed_today = true;
                     }
                 }
-                STEP_SHOCK => {
+                _ => {
                     if self.shock(payload, day, obs)
                         && let Some(i) = self.trust.first_walkout(s)
                     {
                         self.walkout(i, day as u32, obs);
                         return;
-                    }
-                }
-                _ => {
-                    let party = payload >> ACTION_BITS;
-                    let a = payload & ((1 << ACTION_BITS) - 1);
-                    let slot = self.slot(a, party);
-                    if self.offer_active[slot] && self.offer_next[slot] == day {
-                        self.candidate_review(party, a, slot, day, rng, obs);
                     }
                 }
             }
@@ -445,11 +269,6 @@ impl<'s> Trial<'s> {
         if lapsed_today && let Some(i) = self.trust.first_walkout(s) {
             self.walkout(i, last_day as u32, obs);
         }
-    }
-
-    #[inline]
-    fn slot(&self, a: usize, party: usize) -> usize {
-        self.slot_of[a * self.s.parties.len() + party] as usize
     }
 
     fn walkout<O: Observer>(&mut self, i: usize, day: u32, obs: &mut O) {
@@ -524,60 +343,60 @@ impl<'s> Trial<'s> {
                 self.trust.as_slice(),
             );
         }
-        let s = self.s;
-        for (k, &i) in s.actions[a].actors.iter().enumerate() {
-            let slot = self.slot_base[a] + k;
+        let (first, last) = (self.plan.slot_base[a], self.plan.slot_base[a + 1]);
+        for slot in first as usize..last as usize {
+            let i = self.plan.slot_party[slot] as usize;
             let from = cursor.first_day(day, i, a);
             self.offer_active[slot] = true;
             self.offer_first[slot] = from;
-            self.next_candidate(i, a, slot, from, rng);
+            self.next_candidate(slot, i, from, rng);
         }
     }
 
-    /// Draw the next review, on or after `from`, at which party `i`'s first coin for `a`
-    /// comes up, and queue it.
+    /// Draw the next review, on or after `from`, at which party `i`'s first coin for the
+    /// offer `slot` comes up, and queue it.
     #[inline]
-    fn next_candidate(&mut self, i: usize, a: usize, slot: usize, from: u64, rng: &mut TrialRng) {
-        let day = match self.first_coin[i].gap(rng) {
+    fn next_candidate(&mut self, slot: usize, i: usize, from: u64, rng: &mut TrialRng) {
+        let coin: &FirstCoin = &self.plan.first_coin[i];
+        let day = match coin.gap(rng) {
             Some(gap) => self.calendars[i].nth_review(from, gap),
             None => NEVER,
         };
         self.offer_next[slot] = day;
-        if day <= self.horizon {
-            self.queue
-                .push(Reverse(key(day, STEP_REVIEW, review_payload(i, a))));
+        if day <= self.plan.horizon {
+            let rank = u64::from(self.plan.slot_rank[slot]);
+            self.queue.push(key(day, step::REVIEW, rank));
         }
     }
 
-    /// A review at which party `i`'s first coin for `a` came up: the second coin, with the
+    /// A review at which the first coin of offer `slot` came up: the second coin, with the
     /// trust of this moment, decides between consent and one more delay.
     fn candidate_review<O: Observer>(
         &mut self,
-        i: usize,
-        a: usize,
         slot: usize,
         day: u64,
         rng: &mut TrialRng,
         obs: &mut O,
     ) {
-        let s = self.s;
-        let act = &s.actions[a];
-        let k = slot - self.slot_base[a];
-        let party = &s.parties[i];
+        let i = self.plan.slot_party[slot] as usize;
+        let coin: SecondCoin = self.plan.second_coin[i];
         let u = rng::uniform(rng);
-        let yes = if party.reciprocity == 0.0 {
-            true
-        } else {
-            let tau = self.trust.mean_over(i, &act.counterparts[k]);
-            second_coin(u, tau, party.reciprocity)
+        let yes = coin.always() || {
+            let tau = self.trust.mean_of(
+                self.plan.counterparts.row(slot),
+                self.plan.counterpart_count[slot],
+            );
+            coin.accepts(u, tau)
         };
         if yes {
+            let a = self.plan.slot_action[slot] as usize;
             if O::ENABLED {
-                self.offer_p[slot] = chance_to_act(s, &self.trust, i, act, k);
+                let k = slot - self.plan.slot_base[a] as usize;
+                self.offer_p[slot] = chance_to_act(self.s, &self.trust, i, &self.s.actions[a], k);
             }
             self.consent(i, a, slot, day, rng, obs);
         } else {
-            self.next_candidate(i, a, slot, day + 1, rng);
+            self.next_candidate(slot, i, day + 1, rng);
         }
     }
 
@@ -661,16 +480,16 @@ impl<'s> Trial<'s> {
                 self.trust.as_slice(),
             );
         }
-        for idx in 0..self.waits_started[a].len() {
-            let dep = self.waits_started[a][idx];
+        for idx in 0..self.plan.waits_started.row(a).len() {
+            let dep = self.plan.waits_started.row(a)[idx] as usize;
             self.satisfy(dep, day, cursor, rng, obs);
         }
         if d == 0 {
             self.complete(a, day, cursor, rng, obs);
         } else {
             let done = day + u64::from(d);
-            if done <= self.horizon {
-                self.queue.push(Reverse(key(done, STEP_DONE, a as u64)));
+            if done <= self.plan.horizon {
+                self.queue.push(key(done, step::DONE, a as u64));
             }
         }
     }
@@ -691,7 +510,7 @@ impl<'s> Trial<'s> {
         if let Some((u, q)) = act.quantity {
             self.quantity[u] += q;
         }
-        self.trust.on_done(s, act);
+        self.trust.gain(self.plan.gains.row(a));
         if O::ENABLED {
             obs.on(
                 day as u32,
@@ -723,24 +542,20 @@ impl<'s> Trial<'s> {
                     let start = day + u64::from(*lag);
                     if *lag == 0 {
                         self.start_phase(f, day, cursor, rng, obs);
-                    } else if start <= self.horizon {
-                        self.queue.push(Reverse(key(start, STEP_PHASE, f as u64)));
+                    } else if start <= self.plan.horizon {
+                        self.queue.push(key(start, step::PHASE, f as u64));
                     }
                 }
             }
         }
-        for idx in 0..self.waits_done[a].len() {
-            let dep = self.waits_done[a][idx];
+        for idx in 0..self.plan.waits_done.row(a).len() {
+            let dep = self.plan.waits_done.row(a)[idx] as usize;
             self.satisfy(dep, day, cursor, rng, obs);
         }
-        for idx in 0..self.waits_at_least[a].len() {
-            let dep = self.waits_at_least[a][idx];
+        for idx in 0..self.plan.waits_at_least.row(a).len() {
+            let dep = self.plan.waits_at_least.row(a)[idx] as usize;
             self.at_least_done[dep] += 1;
-            if s.actions[dep]
-                .at_least
-                .as_ref()
-                .is_some_and(|al| self.at_least_done[dep] as usize == al.n)
-            {
+            if self.at_least_done[dep] == self.plan.at_least_n[dep] {
                 self.satisfy(dep, day, cursor, rng, obs);
             }
         }
@@ -749,12 +564,11 @@ impl<'s> Trial<'s> {
     /// Returns whether the deadline lapsed (the action was not done on or before it).
     fn lapse<O: Observer>(&mut self, a: usize, day: u64, obs: &mut O) -> bool {
         let s = self.s;
-        let act = &s.actions[a];
-        let deadline = act.deadline.map_or(0, u64::from);
+        let deadline = s.actions[a].deadline.map_or(0, u64::from);
         if self.status[a] == Status::Done && u64::from(self.done_day[a]) <= deadline {
             return false;
         }
-        self.trust.on_lapse(s, act);
+        self.trust.lose(self.plan.losses.row(a));
         if O::ENABLED {
             obs.on(
                 day as u32,
@@ -805,7 +619,7 @@ impl<'s> Trial<'s> {
         for (a, act) in s.actions.iter().enumerate() {
             let mut delays = 0u32;
             for (k, &i) in act.actors.iter().enumerate() {
-                let slot = self.slot_base[a] + k;
+                let slot = self.plan.slot_base[a] as usize + k;
                 if self.offer_active[slot] {
                     // Still waiting for this actor at the end: every review so far delayed it.
                     let first = self.offer_first[slot];
@@ -844,56 +658,5 @@ impl<'s> Trial<'s> {
         if O::ENABLED {
             obs.on(end_day, &Event::End { outcome }, self.trust.as_slice());
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The squeeze never changes the answer of `u < tau^rho`.
-    #[test]
-    fn second_coin_matches_the_power() {
-        let mut r = crate::rng::trial_rng(5, 5);
-        for rho in [0.0, 0.3, 0.5, 0.8, 1.0, 1.4, 2.0, 2.7, 5.0] {
-            for _ in 0..20_000 {
-                let u = crate::rng::uniform(&mut r);
-                let tau = crate::rng::uniform(&mut r);
-                let want = rho == 0.0 || u < tau.powf(rho);
-                assert_eq!(second_coin(u, tau, rho), want, "u {u} tau {tau} rho {rho}");
-            }
-            assert!(second_coin(0.999, 1.0, rho));
-            assert_eq!(second_coin(0.0, 0.0, rho), rho == 0.0);
-        }
-    }
-
-    /// The first coin's gap is geometric: P(gap >= m) = (1 - c)^m.
-    #[test]
-    fn first_coin_gaps_are_geometric() {
-        let mut r = crate::rng::trial_rng(6, 6);
-        for c in [0.02, 0.3, 0.9] {
-            let coin = FirstCoin::new(c);
-            let n = 200_000;
-            let mut ge = [0u64; 4];
-            for _ in 0..n {
-                let g = coin.gap(&mut r).unwrap();
-                for (m, slot) in ge.iter_mut().enumerate() {
-                    if g >= m as u64 * 3 {
-                        *slot += 1;
-                    }
-                }
-            }
-            for (m, &count) in ge.iter().enumerate() {
-                let want = (1.0 - c).powi(m as i32 * 3);
-                let got = count as f64 / n as f64;
-                let se = (want * (1.0 - want) / n as f64).sqrt().max(1e-9);
-                assert!(
-                    (got - want).abs() < 4.0 * se + 1e-12,
-                    "c {c} m {m}: {got} vs {want}"
-                );
-            }
-        }
-        assert_eq!(FirstCoin::new(0.0).gap(&mut r), None);
-        assert_eq!(FirstCoin::new(1.0).gap(&mut r), Some(0));
     }
 }

@@ -30,6 +30,45 @@ impl Trust {
         }
     }
 
+    /// Set the matrix to `t` (row-major, as [`Trust::as_slice`] gives it).
+    #[inline]
+    pub fn reset_to(&mut self, t: &[f64]) {
+        self.t.copy_from_slice(t);
+    }
+
+    /// A completion, from a precomputed list of `(i * n + j, g_i)`: the same arithmetic as
+    /// [`Trust::on_done`], each entry changed once, so the same numbers.
+    #[inline]
+    pub fn gain(&mut self, pairs: &[(u32, f64)]) {
+        for &(e, g) in pairs {
+            let x = &mut self.t[e as usize];
+            *x += g * (1.0 - *x);
+        }
+    }
+
+    /// A lapse, from a precomputed list of `(i * n + j, l_i)`: as [`Trust::on_lapse`].
+    #[inline]
+    pub fn lose(&mut self, pairs: &[(u32, f64)]) {
+        for &(e, l) in pairs {
+            let x = &mut self.t[e as usize];
+            *x -= l * *x;
+        }
+    }
+
+    /// The mean of the entries `entries` (`i * n + j`, summed in this order), `count` of
+    /// them; 1 when there are none. The same number as [`Trust::mean_over`].
+    #[inline]
+    pub fn mean_of(&self, entries: &[u32], count: f64) -> f64 {
+        if entries.is_empty() {
+            return 1.0;
+        }
+        let mut sum = 0.0;
+        for &e in entries {
+            sum += self.t[e as usize];
+        }
+        sum / count
+    }
+
     /// `T[i][j]`.
     #[inline]
     pub fn get(&self, i: usize, j: usize) -> f64 {

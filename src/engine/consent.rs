@@ -1,0 +1,192 @@
+//! Consent by thinning: the two coins that together are a party's coin at a review.
+//!
+//! At a review, party `i` consents to a due action with chance `p = c_i * tau^rho_i`
+//! (DESIGN.md 2.4), and `p <= c_i` because trust is at most 1. So the coin can be tossed as
+//! two: a [`FirstCoin`] with the constant chance `c_i`, and, when it comes up, a
+//! [`SecondCoin`] with chance `p / c_i = tau^rho_i`, evaluated with the trust of that very
+//! moment. Their product is one coin with chance `p`, at every review. The first coin does not
+//! depend on trust, so the reviews at which it comes up are drawn ahead as geometric gaps
+//! (DESIGN.md 2.10), and trust may change any number of times in between at no cost.
+
+use crate::rng::{self, TrialRng};
+
+/// The first coin of a party: chance `c` at every review, drawn ahead as geometric gaps.
+#[derive(Debug, Clone)]
+pub struct FirstCoin {
+    c: f64,
+    /// `(1 - c)^(k + 1)` for small `k`: the gap is the first `k` with this `<= S`.
+    powers: [f64; 32],
+    ln_q: f64,
+}
+
+impl FirstCoin {
+    /// The coin of a party with compliance `c`.
+    pub fn new(c: f64) -> Self {
+        let q = 1.0 - c;
+        let mut powers = [0.0; 32];
+        let mut x = q;
+        for p in &mut powers {
+            *p = x;
+            x *= q;
+        }
+        FirstCoin {
+            c,
+            powers,
+            ln_q: (-c).ln_1p(),
+        }
+    }
+
+    /// Reviews without the first coin before the one with it: geometric on {0, 1, ...},
+    /// `P(gap >= m) = (1 - c)^m`. `None` when `c = 0`. Draws one uniform when `0 < c < 1`.
+    #[inline]
+    pub fn gap(&self, rng: &mut TrialRng) -> Option<u64> {
+        if self.c >= 1.0 {
+            return Some(0);
+        }
+        if self.c <= 0.0 {
+            return None;
+        }
+        let surv = 1.0 - rng::uniform(rng);
+        if let Some(k) = self.powers.iter().position(|&x| x <= surv) {
+            return Some(k as u64);
+        }
+        // Past the table: the first k with (1 - c)^(k + 1) <= surv is ceil(x) - 1.
+        let x = surv.ln() / self.ln_q;
+        if x >= 1.0e18 {
+            return Some(u64::MAX / 4);
+        }
+        let t = x as u64; // x >= 0, so this is floor(x)
+        Some(if t as f64 == x {
+            t.saturating_sub(1)
+        } else {
+            t
+        })
+    }
+}
+
+/// The second coin of a party: `u < tau^rho`. Integer powers bound `tau^rho` from both sides,
+/// which decides most draws without a general power; the answer is always the exact one.
+#[derive(Debug, Clone, Copy)]
+pub struct SecondCoin {
+    rho: f64,
+    /// `ceil(rho)` and `floor(rho)`.
+    lo: i32,
+    hi: i32,
+}
+
+impl SecondCoin {
+    /// The coin of a party with reciprocity `rho`.
+    pub fn new(rho: f64) -> Self {
+        let clamp = |x: f64| x.clamp(0.0, 1.0e6) as i32;
+        SecondCoin {
+            rho,
+            lo: clamp(rho.ceil()),
+            hi: clamp(rho.floor()),
+        }
+    }
+
+    /// Whether trust never matters (`rho = 0`: `tau^0 = 1`, also for `tau = 0`).
+    #[inline]
+    pub fn always(&self) -> bool {
+        self.rho == 0.0
+    }
+
+    /// `u < tau^rho` for `tau` in [0, 1].
+    #[inline]
+    pub fn accepts(&self, u: f64, tau: f64) -> bool {
+        let rho = self.rho;
+        if rho == 0.0 {
+            return true;
+        }
+        if rho == 1.0 {
+            return u < tau;
+        }
+        // tau^ceil(rho) <= tau^rho <= tau^floor(rho)
+        if self.lo <= 1_000 && u < int_pow(tau, self.lo) {
+            return true;
+        }
+        if self.hi >= 1 && self.hi <= 1_000 && u >= int_pow(tau, self.hi) {
+            return false;
+        }
+        if rho > 0.5 && rho < 1.0 && u >= tau.sqrt() {
+            return false;
+        }
+        u < tau.powf(rho)
+    }
+}
+
+/// `x^k` for a small whole `k` by multiplication (the same value `powi` gives for k <= 2).
+#[inline]
+fn int_pow(x: f64, k: i32) -> f64 {
+    match k {
+        0 => 1.0,
+        1 => x,
+        2 => x * x,
+        3 => x * x * x,
+        n => x.powi(n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bounds never change the answer of `u < tau^rho`.
+    #[test]
+    fn second_coin_matches_the_power() {
+        let mut r = crate::rng::trial_rng(5, 5);
+        for rho in [0.0, 0.3, 0.5, 0.8, 1.0, 1.4, 2.0, 2.7, 5.0, 40.5] {
+            let coin = SecondCoin::new(rho);
+            for _ in 0..20_000 {
+                let u = crate::rng::uniform(&mut r);
+                let tau = crate::rng::uniform(&mut r);
+                let want = rho == 0.0 || u < tau.powf(rho);
+                assert_eq!(coin.accepts(u, tau), want, "u {u} tau {tau} rho {rho}");
+            }
+            assert!(coin.accepts(0.999, 1.0));
+            assert_eq!(coin.accepts(0.0, 0.0), rho == 0.0);
+        }
+    }
+
+    /// The first coin's gap is geometric: P(gap >= m) = (1 - c)^m, in and past the table.
+    #[test]
+    fn first_coin_gaps_are_geometric() {
+        let mut r = crate::rng::trial_rng(6, 6);
+        for (c, step) in [(0.02, 3), (0.02, 40), (0.3, 3), (0.9, 3)] {
+            let coin = FirstCoin::new(c);
+            let n = 200_000;
+            let mut ge = [0u64; 4];
+            for _ in 0..n {
+                let g = coin.gap(&mut r).unwrap();
+                for (m, slot) in ge.iter_mut().enumerate() {
+                    if g >= m as u64 * step {
+                        *slot += 1;
+                    }
+                }
+            }
+            for (m, &count) in ge.iter().enumerate() {
+                let want = (1.0 - c).powi(m as i32 * step as i32);
+                let got = count as f64 / n as f64;
+                let se = (want * (1.0 - want) / n as f64).sqrt().max(1e-9);
+                assert!(
+                    (got - want).abs() < 4.0 * se + 1e-12,
+                    "c {c} m {m}: {got} vs {want}"
+                );
+            }
+        }
+        assert_eq!(FirstCoin::new(0.0).gap(&mut r), None);
+        assert_eq!(FirstCoin::new(1.0).gap(&mut r), Some(0));
+    }
+
+    /// Past the table the gap is `ceil(ln S / ln q) - 1`, also when that ratio is whole.
+    #[test]
+    fn gap_past_the_table_rounds_like_ceil() {
+        let coin = FirstCoin::new(0.5);
+        for x in [32.0f64, 32.5, 40.0, 41.2, 1000.0] {
+            let t = x as u64;
+            let got = if t as f64 == x { t - 1 } else { t };
+            assert_eq!(got, (x.ceil() - 1.0) as u64, "{x}");
+        }
+        assert!(coin.powers[31] > 0.0);
+    }
+}
