@@ -139,7 +139,7 @@ mod tests {
             while let Some(k) = q.peek() {
                 q.pop();
                 got.push(k);
-                if r.next_u64() % 3 == 0 && got.len() < 40 {
+                if r.next_u64().is_multiple_of(3) && got.len() < 40 {
                     let later = k + r.next_u64() % 50;
                     q.push(later);
                     extra.push(later);
