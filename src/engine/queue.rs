@@ -11,11 +11,23 @@
 //!
 //! A trial only ever adds keys at or after the one being processed (a change today reaches
 //! reviews later today or later days), so the two sources merge by comparing their heads.
+//!
+//! Drawn events are few at any time (at most one per offer, one per started action and one
+//! per phase), so when that bound is small the queue keeps them in an array sorted in
+//! decreasing order instead of a heap: the next event is the last element, taken in O(1), and
+//! a new one is put in place by shifting the keys smaller than it. Measured on the reference
+//! scenario this costs fewer instructions than a heap's sift-up plus sift-down; past
+//! [`SORTED_UP_TO`] pending events the heap keeps the cost logarithmic.
+
+/// The largest bound on pending drawn events for which a sorted array is used.
+pub const SORTED_UP_TO: usize = 96;
 
 /// The merged queue. Buffers are reused from trial to trial.
 #[derive(Debug, Clone, Default)]
 pub struct EventQueue {
+    /// Drawn events: a min-heap, or (when `sorted`) an array in decreasing order.
     heap: Vec<u64>,
+    sorted: bool,
     fixed: Vec<u64>,
     next_fixed: usize,
 }
@@ -24,6 +36,15 @@ pub struct EventQueue {
 const EMPTY: u64 = u64::MAX;
 
 impl EventQueue {
+    /// A queue for trials with at most `bound` drawn events pending at once.
+    pub fn new(bound: usize) -> Self {
+        EventQueue {
+            heap: Vec::with_capacity(bound.min(1 << 16)),
+            sorted: bound <= SORTED_UP_TO,
+            ..EventQueue::default()
+        }
+    }
+
     /// Empty the queue and load the fixed events (any order; sorted here).
     pub fn reset(&mut self, fixed: impl IntoIterator<Item = u64>) {
         self.heap.clear();
@@ -46,6 +67,18 @@ impl EventQueue {
     /// Add a drawn event.
     #[inline]
     pub fn push(&mut self, key: u64) {
+        if self.sorted {
+            // Shift the smaller keys up by one while looking for the place.
+            self.heap.push(key);
+            let a = &mut self.heap[..];
+            let mut pos = a.len() - 1;
+            while pos > 0 && a[pos - 1] < key {
+                a[pos] = a[pos - 1];
+                pos -= 1;
+            }
+            a[pos] = key;
+            return;
+        }
         // Sift up with a hole: each level costs one compare and one move.
         let mut pos = self.heap.len();
         self.heap.push(key);
@@ -64,18 +97,32 @@ impl EventQueue {
     /// The next event's key, if any.
     #[inline]
     pub fn peek(&self) -> Option<u64> {
-        let h = self.heap.first().copied().unwrap_or(EMPTY);
+        let h = self.head();
         let f = self.fixed[self.next_fixed];
         let k = h.min(f);
         (k != EMPTY).then_some(k)
     }
 
+    /// The smallest drawn key.
+    #[inline]
+    fn head(&self) -> u64 {
+        if self.sorted {
+            self.heap.last().copied().unwrap_or(EMPTY)
+        } else {
+            self.heap.first().copied().unwrap_or(EMPTY)
+        }
+    }
+
     /// Remove the next event (the one [`EventQueue::peek`] shows).
     #[inline]
     pub fn pop(&mut self) {
-        let h = self.heap.first().copied().unwrap_or(EMPTY);
+        let h = self.head();
         if self.fixed[self.next_fixed] <= h {
             self.next_fixed += 1;
+            return;
+        }
+        if self.sorted {
+            self.heap.pop();
             return;
         }
         let Some(last) = self.heap.pop() else { return };
@@ -123,34 +170,36 @@ mod tests {
     #[test]
     fn pops_in_key_order() {
         let mut r = crate::rng::trial_rng(3, 3);
-        let mut q = EventQueue::default();
-        for round in 0..200 {
-            let fixed: Vec<u64> = (0..(round % 7)).map(|_| r.next_u64() % 1000).collect();
-            q.reset(fixed.iter().copied());
-            let mut want: Vec<u64> = fixed.clone();
-            for _ in 0..(round % 13) {
-                let k = r.next_u64() % 1000;
-                q.push(k);
-                want.push(k);
-            }
-            want.sort_unstable();
-            let mut got = Vec::new();
-            let mut extra = Vec::new();
-            while let Some(k) = q.peek() {
-                q.pop();
-                got.push(k);
-                if r.next_u64().is_multiple_of(3) && got.len() < 40 {
-                    let later = k + r.next_u64() % 50;
-                    q.push(later);
-                    extra.push(later);
+        for bound in [10, 1000] {
+            let mut q = EventQueue::new(bound);
+            for round in 0..200 {
+                let fixed: Vec<u64> = (0..(round % 7)).map(|_| r.next_u64() % 1000).collect();
+                q.reset(fixed.iter().copied());
+                let mut want: Vec<u64> = fixed.clone();
+                for _ in 0..(round % 13) {
+                    let k = r.next_u64() % 1000;
+                    q.push(k);
+                    want.push(k);
                 }
+                want.sort_unstable();
+                let mut got = Vec::new();
+                let mut extra = Vec::new();
+                while let Some(k) = q.peek() {
+                    q.pop();
+                    got.push(k);
+                    if r.next_u64().is_multiple_of(3) && got.len() < 40 {
+                        let later = k + r.next_u64() % 50;
+                        q.push(later);
+                        extra.push(later);
+                    }
+                }
+                want.extend(extra);
+                want.sort_unstable();
+                let mut sorted = got.clone();
+                sorted.sort_unstable();
+                assert_eq!(got, sorted, "round {round}: not in order");
+                assert_eq!(got, want, "round {round}: lost or invented keys");
             }
-            want.extend(extra);
-            want.sort_unstable();
-            let mut sorted = got.clone();
-            sorted.sort_unstable();
-            assert_eq!(got, sorted, "round {round}: not in order");
-            assert_eq!(got, want, "round {round}: lost or invented keys");
         }
     }
 }

@@ -127,7 +127,7 @@ impl<'s> Trial<'s> {
             offer_next: vec![NEVER; total],
             offer_p: vec![0.0; total],
             slot_delays: vec![0; total],
-            queue: EventQueue::default(),
+            queue: EventQueue::new(total + na + np),
             arrivals: Vec::new(),
             actions_done: 0,
             quantity: vec![0.0; s.units.len()],
