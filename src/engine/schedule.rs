@@ -4,6 +4,12 @@
 //! shock pauses it (2.8). Shock arrivals are drawn at the start of a trial, so a trial's
 //! pauses are known in advance and "the k-th review from day d" is plain arithmetic; this is
 //! what lets the engine skip from one consent to the next instead of visiting every review.
+//!
+//! The engine counts in **review numbers**: the held reviews of a party are numbered 0, 1,
+//! 2, ... in time, pauses skipped. An offer remembers the number of its first review and of
+//! its next candidate review, so "`k` reviews later" is an addition and "how many reviews it
+//! was delayed" a subtraction; only turning a number into a day ([`Calendar::day_of`]) and a
+//! day into a number ([`Calendar::index_from`]) look at the pauses.
 
 /// A day that never comes.
 pub const NEVER: u64 = u64::MAX;
@@ -15,6 +21,9 @@ pub struct Calendar {
     pub every: u64,
     /// Paused days as sorted, disjoint, inclusive intervals.
     pub pauses: Vec<(u64, u64)>,
+    /// The pauses as runs of skipped multiples of `every`: `(first, last, skipped through
+    /// last)`, multiples counted from 0 (day 0) and the third field cumulative.
+    skipped: Vec<(u64, u64, u64)>,
     /// `ceil(2^64 / every)`: divides any day below `2^32` by one multiplication, exactly
     /// (Lemire, Kaser and Kurz 2019, "Faster remainder by direct computation"); 0 when
     /// `every` is 1.
@@ -28,6 +37,7 @@ impl Calendar {
         Calendar {
             every,
             pauses: Vec::new(),
+            skipped: Vec::new(),
             magic: if every == 1 { 0 } else { u64::MAX / every + 1 },
         }
     }
@@ -48,6 +58,7 @@ impl Calendar {
     /// Reset for a new trial.
     pub fn clear_pauses(&mut self) {
         self.pauses.clear();
+        self.skipped.clear();
     }
 
     /// Add a paused interval `[first, last]`; call [`Calendar::normalise`] after adding all.
@@ -57,30 +68,64 @@ impl Calendar {
 
     /// Sort and merge overlapping or touching pauses ("pauses extend to the latest end").
     pub fn normalise(&mut self) {
-        if self.pauses.len() < 2 {
-            return;
+        if self.pauses.len() > 1 {
+            self.pauses.sort_unstable();
+            let mut out: Vec<(u64, u64)> = Vec::with_capacity(self.pauses.len());
+            for &(s, e) in &self.pauses {
+                match out.last_mut() {
+                    Some(last) if s <= last.1.saturating_add(1) => last.1 = last.1.max(e),
+                    _ => out.push((s, e)),
+                }
+            }
+            self.pauses = out;
         }
-        self.pauses.sort_unstable();
-        let mut out: Vec<(u64, u64)> = Vec::with_capacity(self.pauses.len());
+        self.skipped.clear();
+        let mut through = 0;
         for &(s, e) in &self.pauses {
-            match out.last_mut() {
-                Some(last) if s <= last.1.saturating_add(1) => last.1 = last.1.max(e),
-                _ => out.push((s, e)),
+            // Multiples of `every` inside [s, e].
+            let first = if s == 0 { 0 } else { self.div(s - 1) + 1 };
+            let last = self.div(e);
+            if first <= last {
+                through += last - first + 1;
+                self.skipped.push((first, last, through));
             }
         }
-        self.pauses = out;
     }
 
-    /// The first review day on or after `day`, pauses aside.
+    /// The number of the first review on or after `day`: how many reviews come before it.
     #[inline]
-    fn ceil(&self, day: u64) -> u64 {
-        let q = self.div(day);
-        let at = q * self.every;
-        if at == day {
-            at
-        } else {
-            (q + 1).saturating_mul(self.every)
+    pub fn index_from(&self, day: u64) -> u64 {
+        // Multiples of `every` before `day`, less the skipped ones among them.
+        let m = if day == 0 { 0 } else { self.div(day - 1) + 1 };
+        let mut skipped = 0;
+        for &(first, last, through) in &self.skipped {
+            if first >= m {
+                break;
+            }
+            if last < m {
+                skipped = through;
+            } else {
+                skipped = through - (last - first + 1) + (m - first);
+                break;
+            }
         }
+        m - skipped
+    }
+
+    /// The day of review number `index`; [`NEVER`] when it lies beyond any day.
+    #[inline]
+    pub fn day_of(&self, index: u64) -> u64 {
+        let mut skipped = 0;
+        for &(first, _, through) in &self.skipped {
+            if index.saturating_add(skipped) < first {
+                break;
+            }
+            skipped = through;
+        }
+        index
+            .checked_add(skipped)
+            .and_then(|m| m.checked_mul(self.every))
+            .unwrap_or(NEVER)
     }
 
     /// Whether the party reviews on `day`.
@@ -89,56 +134,16 @@ impl Calendar {
     }
 
     /// The day of the `k`-th review (0-based) on or after `from`; [`NEVER`] on overflow.
-    #[inline]
     pub fn nth_review(&self, from: u64, k: u64) -> u64 {
-        let mut t = self.ceil(from);
-        if self.pauses.is_empty() && k < 1 << 32 && t < 1 << 32 {
-            return t + k * self.every;
-        }
-        let mut k = k;
-        for &(s, e) in &self.pauses {
-            if e < t {
-                continue;
-            }
-            if s > t {
-                // Reviews t, t+r, ... that fall before the pause.
-                let before = (s - 1 - t) / self.every + 1;
-                if k < before {
-                    return t + k * self.every;
-                }
-                k -= before;
-            }
-            t = self.ceil(e.saturating_add(1)).max(t);
-            if t == u64::MAX {
-                return NEVER;
-            }
-        }
-        k.checked_mul(self.every)
-            .and_then(|x| x.checked_add(t))
-            .unwrap_or(NEVER)
+        self.day_of(self.index_from(from).saturating_add(k))
     }
 
     /// How many reviews fall in `[from, to]` (0 when `from > to`).
-    #[inline]
     pub fn count_reviews(&self, from: u64, to: u64) -> u64 {
         if from > to {
             return 0;
         }
-        let mults = |a: u64, b: u64| -> u64 {
-            // multiples of `every` in [a, b]
-            if a > b {
-                return 0;
-            }
-            let first = if a == 0 { 0 } else { self.div(a - 1) + 1 };
-            let last = self.div(b);
-            last.saturating_sub(first) + u64::from(last >= first)
-        };
-        let mut n = mults(from, to);
-        for &(s, e) in &self.pauses {
-            let (a, b) = (s.max(from), e.min(to));
-            n -= mults(a, b);
-        }
-        n
+        self.index_from(to.saturating_add(1)) - self.index_from(from)
     }
 
     /// The last review strictly before `day`, if any on or after `from`.
@@ -163,14 +168,25 @@ mod tests {
                 vec![],
                 vec![(5, 9)],
                 vec![(0, 0), (14, 30), (31, 31), (40, 45)],
+                vec![(1, 2), (8, 8), (22, 22)],
             ] {
                 let mut c = Calendar::new(every);
                 for &(s, e) in &pauses {
                     c.add_pause(s, e);
                 }
                 c.normalise();
+                let all = brute_days(&c, 0, 400);
+                for (k, &d) in all.iter().enumerate() {
+                    assert_eq!(
+                        c.day_of(k as u64),
+                        d,
+                        "every {every} pauses {pauses:?} #{k}"
+                    );
+                }
                 for from in 0..50 {
                     let days = brute_days(&c, from, 400);
+                    let before = all.iter().filter(|&&d| d < from).count() as u64;
+                    assert_eq!(c.index_from(from), before, "every {every} from {from}");
                     for (k, &d) in days.iter().enumerate().take(20) {
                         assert_eq!(
                             c.nth_review(from, k as u64),

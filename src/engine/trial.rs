@@ -84,8 +84,9 @@ pub struct Trial<'s> {
     phase_done_day: Vec<u32>,
     // per slot (an action offered to one of its actors)
     offer_active: Vec<bool>,
+    /// The number (see [`Calendar`]) of the first review at which the offer was made.
     offer_first: Vec<u64>,
-    /// The next candidate review of the offer.
+    /// The number of its next candidate review.
     offer_next: Vec<u64>,
     offer_p: Vec<f64>,
     slot_delays: Vec<u32>,
@@ -243,7 +244,7 @@ impl<'s> Trial<'s> {
             match step {
                 step::REVIEW => {
                     let slot = self.plan.rank_slot[payload] as usize;
-                    debug_assert!(self.offer_active[slot] && self.offer_next[slot] == day);
+                    debug_assert!(self.offer_active[slot]);
                     self.candidate_review(slot, day, rng, obs);
                 }
                 step::DONE => self.complete(payload, day, Cursor::BeforeReviews, rng, obs),
@@ -346,23 +347,25 @@ impl<'s> Trial<'s> {
         let (first, last) = (self.plan.slot_base[a], self.plan.slot_base[a + 1]);
         for slot in first as usize..last as usize {
             let i = self.plan.slot_party[slot] as usize;
-            let from = cursor.first_day(day, i, a);
+            let from = self.calendars[i].index_from(cursor.first_day(day, i, a));
             self.offer_active[slot] = true;
             self.offer_first[slot] = from;
             self.next_candidate(slot, i, from, rng);
         }
     }
 
-    /// Draw the next review, on or after `from`, at which party `i`'s first coin for the
-    /// offer `slot` comes up, and queue it.
+    /// Draw the next review, from review number `from` on, at which party `i`'s first coin
+    /// for the offer `slot` comes up, and queue it.
     #[inline]
     fn next_candidate(&mut self, slot: usize, i: usize, from: u64, rng: &mut TrialRng) {
         let coin: &FirstCoin = &self.plan.first_coin[i];
-        let day = match coin.gap(rng) {
-            Some(gap) => self.calendars[i].nth_review(from, gap),
-            None => NEVER,
+        let Some(gap) = coin.gap(rng) else {
+            self.offer_next[slot] = NEVER;
+            return;
         };
-        self.offer_next[slot] = day;
+        let index = from.saturating_add(gap);
+        self.offer_next[slot] = index;
+        let day = self.calendars[i].day_of(index);
         if day <= self.plan.horizon {
             let rank = u64::from(self.plan.slot_rank[slot]);
             self.queue.push(key(day, step::REVIEW, rank));
@@ -396,7 +399,7 @@ impl<'s> Trial<'s> {
             }
             self.consent(i, a, slot, day, rng, obs);
         } else {
-            self.next_candidate(slot, i, day + 1, rng);
+            self.next_candidate(slot, i, self.offer_next[slot] + 1, rng);
         }
     }
 
@@ -411,25 +414,21 @@ impl<'s> Trial<'s> {
     ) {
         let cal = &self.calendars[i];
         let first = self.offer_first[slot];
-        let delays = if day > first {
-            cal.count_reviews(first, day - 1)
-        } else {
-            0
-        };
+        // Every review of the offer before this one was a delay.
+        let delays = self.offer_next[slot] - first;
         self.slot_delays[slot] = delays as u32;
         self.offer_active[slot] = false;
         self.consented[a] |= 1u64 << i;
         if O::ENABLED {
             if delays > 0 {
-                let last = cal.last_review_before(first, day).unwrap_or(first);
                 obs.on(
                     day as u32,
                     &Event::Delays {
                         party: i,
                         action: a,
                         count: delays as u32,
-                        first: cal.nth_review(first, 0) as u32,
-                        last: last as u32,
+                        first: cal.day_of(first) as u32,
+                        last: cal.day_of(first + delays - 1) as u32,
                     },
                     self.trust.as_slice(),
                 );
@@ -624,7 +623,7 @@ impl<'s> Trial<'s> {
                     // Still waiting for this actor at the end: every review so far delayed it.
                     let first = self.offer_first[slot];
                     let n = match last_review_day {
-                        Some(last) => self.calendars[i].count_reviews(first, last),
+                        Some(last) => self.calendars[i].index_from(last + 1).saturating_sub(first),
                         None => 0,
                     };
                     self.slot_delays[slot] = n as u32;
@@ -636,8 +635,8 @@ impl<'s> Trial<'s> {
                                 party: i,
                                 action: a,
                                 count: n as u32,
-                                first: cal.nth_review(first, 0) as u32,
-                                last: cal.nth_review(first, n - 1) as u32,
+                                first: cal.day_of(first) as u32,
+                                last: cal.day_of(first + n - 1) as u32,
                             },
                             self.trust.as_slice(),
                         );
