@@ -33,14 +33,16 @@ pub enum Duration {
 /// Round a real number of days as DESIGN.md 2.7 says: nearest day, halves away from zero,
 /// never below 0. Values beyond any horizon saturate.
 pub fn round_days(x: f64) -> u32 {
-    let r = x.round();
-    if r.is_nan() || r <= 0.0 {
-        0
-    } else if r >= f64::from(u32::MAX) {
-        u32::MAX
-    } else {
-        r as u32
+    // NaN and anything that rounds to 0 or below give 0.
+    if !(x >= 0.5) {
+        return 0;
     }
+    if x >= f64::from(u32::MAX) {
+        return u32::MAX;
+    }
+    // Without a libm call: x - trunc(x) is exact for x < 2^32.
+    let t = x as u32;
+    if x - f64::from(t) >= 0.5 { t + 1 } else { t }
 }
 
 impl Duration {
@@ -135,6 +137,41 @@ mod tests {
         assert_eq!(round_days(-3.0), 0);
         assert_eq!(round_days(f64::NAN), 0);
         assert_eq!(round_days(1e300), u32::MAX);
+    }
+
+    /// The libm-free rounding gives what `f64::round` gives, near halves and everywhere.
+    #[test]
+    fn rounding_matches_f64_round() {
+        let reference = |x: f64| {
+            let r = x.round();
+            if r.is_nan() || r <= 0.0 {
+                0
+            } else if r >= f64::from(u32::MAX) {
+                u32::MAX
+            } else {
+                r as u32
+            }
+        };
+        let mut r = crate::rng::trial_rng(4, 4);
+        for k in 0..200_000u32 {
+            let base = f64::from(k % 5000) + 0.5;
+            let x = match k % 4 {
+                0 => base,
+                1 => base.next_down(),
+                2 => base.next_up(),
+                _ => crate::rng::uniform(&mut r) * 1.0e4 - 10.0,
+            };
+            assert_eq!(round_days(x), reference(x), "{x}");
+        }
+        for x in [
+            0.49999999999999994,
+            4294967294.5,
+            4294967294.49,
+            4294967295.0,
+            5e9,
+        ] {
+            assert_eq!(round_days(x), reference(x), "{x}");
+        }
     }
 
     #[test]
