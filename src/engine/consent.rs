@@ -47,7 +47,16 @@ impl FirstCoin {
             return None;
         }
         let surv = 1.0 - rng::uniform(rng);
-        if let Some(k) = self.powers.iter().position(|&x| x <= surv) {
+        // The powers decrease, so the gap is how many of them exceed `surv`: counted
+        // without a branch over the first eight (a gap of 8 or more is rare for any but
+        // small `c`), then over the rest of the table.
+        let above = |xs: &[f64]| xs.iter().map(|&x| usize::from(x > surv)).sum::<usize>();
+        let k = above(&self.powers[..8]);
+        if k < 8 {
+            return Some(k as u64);
+        }
+        let k = 8 + above(&self.powers[8..]);
+        if k < self.powers.len() {
             return Some(k as u64);
         }
         // Past the table: the first k with (1 - c)^(k + 1) <= surv is ceil(x) - 1.
