@@ -7,8 +7,10 @@
 //! ("compressed rows": the items of row `r` are `items[at[r]..at[r + 1]]`), computed once per
 //! scenario so that a trial never searches, allocates or follows a pointer chain.
 //!
-//! An action's **slots** are its (action, actor) pairs, numbered action by action in
-//! declaration order; each slot is one offer of the action to one of its actors.
+//! A **slot** is an (action, actor) pair: one offer of the action to one of its actors. Slots
+//! are numbered in review order (by party, then action), so a slot's number is also the
+//! payload of its review events, and everything a candidate review reads about its slot sits
+//! in one small [`Slot`] record.
 
 use super::consent::{FirstCoin, SecondCoin};
 use crate::model::{PhaseStart, Scenario};
@@ -61,6 +63,23 @@ pub fn key(day: u64, step: u64, payload: u64) -> u64 {
     (day << 32) | (step << PAYLOAD_BITS) | payload
 }
 
+/// What a candidate review needs to know about its offer, in one record.
+#[derive(Debug, Clone, Copy)]
+pub struct Slot {
+    /// The actor.
+    pub party: u32,
+    /// The action.
+    pub action: u32,
+    /// The actor's position among the action's actors.
+    pub k: u32,
+    /// Where its counterpart trust entries start in [`Plan::counterparts`], and how many.
+    pub cp_at: u32,
+    /// The number of counterparts.
+    pub cp_len: u32,
+    /// The same number as a float (the divisor of the mean; 0: `tau` is 1).
+    pub cp_count: f64,
+}
+
 /// The static tables of one scenario.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -74,8 +93,8 @@ pub struct Plan {
     pub second_coin: Vec<SecondCoin>,
     /// The starting trust matrix, row-major.
     pub initial_trust: Vec<f64>,
-    /// Per action: its first slot (one more entry at the end: the number of slots).
-    pub slot_base: Vec<u32>,
+    /// Per action: its slots, in actor order.
+    pub action_slots: Rows<u32>,
     /// Per action: the trust entries (`i * n + j`) a completion raises, with `g_i`.
     pub gains: Rows<(u32, f64)>,
     /// Per action: the trust entries a lapse lowers, with `l_i`.
@@ -91,18 +110,10 @@ pub struct Plan {
     pub unmet_initial: Vec<u32>,
     /// Per action: `n` of its `requires_at_least` (0 when it has none).
     pub at_least_n: Vec<u32>,
-    /// Per slot: the actor.
-    pub slot_party: Vec<u32>,
-    /// Per slot: the action.
-    pub slot_action: Vec<u32>,
-    /// Per slot: its rank in review order (party, then action): the payload of its review key.
-    pub slot_rank: Vec<u32>,
-    /// Per rank: the slot.
-    pub rank_slot: Vec<u32>,
-    /// Per slot: the trust entries (`i * n + j`) whose mean is `tau`, in counterpart order.
-    pub counterparts: Rows<u32>,
-    /// Per slot: the number of counterparts as a float (0: `tau` is 1).
-    pub counterpart_count: Vec<f64>,
+    /// The slots, in review order.
+    pub slots: Vec<Slot>,
+    /// The trust entries (`i * n + j`) whose mean is a slot's `tau`, in counterpart order.
+    pub counterparts: Vec<u32>,
     /// Keys of the events every trial has: lapses of deadlines before the horizon and
     /// phases with a start date, sorted.
     pub fixed: Vec<u64>,
@@ -114,30 +125,38 @@ impl Plan {
         let n = s.parties.len();
         let na = s.actions.len();
         let horizon = u64::from(s.horizon);
-        let mut slot_base = Vec::with_capacity(na + 1);
-        let mut slot_party = Vec::new();
-        let mut slot_action = Vec::new();
-        let mut cps: Vec<Vec<u32>> = Vec::new();
+        // (party, action, k) in review order.
+        let mut order: Vec<(usize, usize, usize)> = Vec::new();
         for (a, act) in s.actions.iter().enumerate() {
-            slot_base.push(slot_party.len() as u32);
             for (k, &i) in act.actors.iter().enumerate() {
-                slot_party.push(i as u32);
-                slot_action.push(a as u32);
-                cps.push(
-                    act.counterparts[k]
-                        .iter()
-                        .map(|&j| (i * n + j) as u32)
-                        .collect(),
-                );
+                order.push((i, a, k));
             }
         }
-        slot_base.push(slot_party.len() as u32);
-        let mut order: Vec<u32> = (0..slot_party.len() as u32).collect();
-        order.sort_by_key(|&x| (slot_party[x as usize], slot_action[x as usize]));
-        let mut slot_rank = vec![0; order.len()];
-        for (rank, &slot) in order.iter().enumerate() {
-            slot_rank[slot as usize] = rank as u32;
+        order.sort_unstable();
+        let mut slots = Vec::with_capacity(order.len());
+        let mut counterparts = Vec::new();
+        let mut action_slots = vec![Vec::new(); na];
+        for &(i, a, k) in &order {
+            let cps = &s.actions[a].counterparts[k];
+            action_slots[a].push((slots.len() as u32, k));
+            slots.push(Slot {
+                party: i as u32,
+                action: a as u32,
+                k: k as u32,
+                cp_at: counterparts.len() as u32,
+                cp_len: cps.len() as u32,
+                cp_count: cps.len() as f64,
+            });
+            counterparts.extend(cps.iter().map(|&j| (i * n + j) as u32));
         }
+        for row in &mut action_slots {
+            row.sort_unstable_by_key(|&(_, k)| k);
+        }
+        let action_slots = Rows::build(
+            action_slots
+                .into_iter()
+                .map(|row| row.into_iter().map(|(slot, _)| slot)),
+        );
         let pairs = |weight: &dyn Fn(usize) -> f64| {
             Rows::build(s.actions.iter().map(|act| {
                 let mut v = Vec::new();
@@ -208,7 +227,7 @@ impl Plan {
                 .iter()
                 .flat_map(|p| p.initial_trust.iter().copied())
                 .collect(),
-            slot_base,
+            action_slots,
             gains,
             losses,
             waits_started: Rows::build(waits_started),
@@ -216,18 +235,20 @@ impl Plan {
             waits_at_least: Rows::build(waits_at_least),
             unmet_initial,
             at_least_n,
-            counterpart_count: cps.iter().map(|c| c.len() as f64).collect(),
-            counterparts: Rows::build(cps),
-            slot_party,
-            slot_action,
-            slot_rank,
-            rank_slot: order,
+            slots,
+            counterparts,
             fixed,
         }
     }
 
     /// Slots in all.
-    pub fn slots(&self) -> usize {
-        self.slot_party.len()
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// The counterpart trust entries of a slot.
+    #[inline]
+    pub fn counterparts_of(&self, slot: &Slot) -> &[u32] {
+        &self.counterparts[slot.cp_at as usize..(slot.cp_at + slot.cp_len) as usize]
     }
 }

@@ -104,7 +104,7 @@ impl<'s> Trial<'s> {
         let plan = Plan::new(s);
         let na = s.actions.len();
         let np = s.phases.len();
-        let total = plan.slots();
+        let total = plan.slot_count();
         Trial {
             s,
             trust: Trust::new(s.parties.len()),
@@ -243,9 +243,8 @@ impl<'s> Trial<'s> {
             let payload = (k & ((1 << PAYLOAD_BITS) - 1)) as usize;
             match step {
                 step::REVIEW => {
-                    let slot = self.plan.rank_slot[payload] as usize;
-                    debug_assert!(self.offer_active[slot]);
-                    self.candidate_review(slot, day, rng, obs);
+                    debug_assert!(self.offer_active[payload]);
+                    self.candidate_review(payload, day, rng, obs);
                 }
                 step::DONE => self.complete(payload, day, Cursor::BeforeReviews, rng, obs),
                 step::PHASE => self.start_phase(payload, day, Cursor::BeforeReviews, rng, obs),
@@ -344,9 +343,9 @@ impl<'s> Trial<'s> {
                 self.trust.as_slice(),
             );
         }
-        let (first, last) = (self.plan.slot_base[a], self.plan.slot_base[a + 1]);
-        for slot in first as usize..last as usize {
-            let i = self.plan.slot_party[slot] as usize;
+        for idx in 0..self.plan.action_slots.row(a).len() {
+            let slot = self.plan.action_slots.row(a)[idx] as usize;
+            let i = self.plan.slots[slot].party as usize;
             let from = self.calendars[i].index_from(cursor.first_day(day, i, a));
             self.offer_active[slot] = true;
             self.offer_first[slot] = from;
@@ -367,8 +366,7 @@ impl<'s> Trial<'s> {
         self.offer_next[slot] = index;
         let day = self.calendars[i].day_of(index);
         if day <= self.plan.horizon {
-            let rank = u64::from(self.plan.slot_rank[slot]);
-            self.queue.push(key(day, step::REVIEW, rank));
+            self.queue.push(key(day, step::REVIEW, slot as u64));
         }
     }
 
@@ -381,20 +379,20 @@ impl<'s> Trial<'s> {
         rng: &mut TrialRng,
         obs: &mut O,
     ) {
-        let i = self.plan.slot_party[slot] as usize;
+        let info = self.plan.slots[slot];
+        let i = info.party as usize;
         let coin: SecondCoin = self.plan.second_coin[i];
         let u = rng::uniform(rng);
         let yes = coin.always() || {
-            let tau = self.trust.mean_of(
-                self.plan.counterparts.row(slot),
-                self.plan.counterpart_count[slot],
-            );
+            let tau = self
+                .trust
+                .mean_of(self.plan.counterparts_of(&info), info.cp_count);
             coin.accepts(u, tau)
         };
         if yes {
-            let a = self.plan.slot_action[slot] as usize;
+            let a = info.action as usize;
             if O::ENABLED {
-                let k = slot - self.plan.slot_base[a] as usize;
+                let k = info.k as usize;
                 self.offer_p[slot] = chance_to_act(self.s, &self.trust, i, &self.s.actions[a], k);
             }
             self.consent(i, a, slot, day, rng, obs);
@@ -618,7 +616,7 @@ impl<'s> Trial<'s> {
         for (a, act) in s.actions.iter().enumerate() {
             let mut delays = 0u32;
             for (k, &i) in act.actors.iter().enumerate() {
-                let slot = self.plan.slot_base[a] as usize + k;
+                let slot = self.plan.action_slots.row(a)[k] as usize;
                 if self.offer_active[slot] {
                     // Still waiting for this actor at the end: every review so far delayed it.
                     let first = self.offer_first[slot];
