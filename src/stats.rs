@@ -57,12 +57,14 @@ impl Histogram {
     }
 
     /// Count a value `k` times.
+    #[inline]
     pub fn add_n(&mut self, x: f64, k: u64) {
         if k == 0 {
             return;
         }
         let x = if x == 0.0 { 0.0 } else { x };
-        if x >= 0.0 && x < DENSE as f64 && x.fract() == 0.0 {
+        // A whole number in the dense range (checked without a libm call to `fract`).
+        if x >= 0.0 && x < DENSE as f64 && (x as usize) as f64 == x {
             let i = x as usize;
             if i >= self.dense.len() {
                 self.dense.resize(i + 1, 0);

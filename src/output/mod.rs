@@ -119,7 +119,8 @@ impl RunDir {
 /// other values in the shortest form that reads back to the same number.
 #[inline]
 pub fn push_f64(buf: &mut Vec<u8>, x: f64) {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
+    // Whole and not huge (tested without a libm call to `fract`): print as an integer.
+    if x.abs() < 1e15 && (x as i64) as f64 == x {
         let mut b = itoa::Buffer::new();
         buf.extend_from_slice(b.format(x as i64).as_bytes());
     } else {
