@@ -16,13 +16,15 @@
 //! # Skipping ahead
 //!
 //! [`Trial`] does not visit every review (DESIGN.md 2.10 allows it to skip ahead). A party's
-//! chance to act is `p = c * tau^rho <= c`, so each review is taken as two coins: a first
-//! with the constant chance `c`, and, when it comes up, a second with chance `tau^rho`,
-//! evaluated with the trust of that very moment. Their product is the literal coin with
-//! chance `p`, at every review. The first coin does not depend on trust, so the reviews at
-//! which it comes up are drawn ahead as geometric gaps; only those enter the event queue, and
-//! trust can change any number of times in between without redrawing anything (this is
-//! "thinning"). [`literal::LiteralTrial`] is the rules read aloud, a coin per review, used by
+//! chance to act is `p = c * tau^rho <= b = c * tau_max^rho`, where `tau_max` is the most its
+//! trust in the counterparts can ever reach in a trial (trust only rises by completions, and
+//! there are finitely many). So each review is taken as two coins: a first with the constant
+//! chance `b`, and, when it comes up, a second with chance `(tau / tau_max)^rho`, evaluated
+//! with the trust of that very moment. Their product is the literal coin with chance `p`, at
+//! every review. The first coin does not depend on trust, so the reviews at which it comes up
+//! are drawn ahead as geometric gaps; only those enter the event queue, and trust can change
+//! any number of times in between without redrawing anything (this is "thinning", see
+//! [`consent`]). [`literal::LiteralTrial`] is the rules read aloud, a coin per review, used by
 //! the tests to show that both give the same distribution of every outcome.
 //!
 //! # Observing

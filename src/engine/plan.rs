@@ -78,6 +78,8 @@ pub struct Slot {
     pub cp_len: u32,
     /// The same number as a float (the divisor of the mean; 0: `tau` is 1).
     pub cp_count: f64,
+    /// The most `tau` can ever be in a trial (see [`Plan::trust_ceiling`]).
+    pub tau_max: f64,
 }
 
 /// The static tables of one scenario.
@@ -87,9 +89,9 @@ pub struct Plan {
     pub n: usize,
     /// The last simulated day.
     pub horizon: u64,
-    /// Per party: its first and second coins.
+    /// Per slot: its first coin, with chance `c_i * tau_max^rho_i` (see [`super::consent`]).
     pub first_coin: Vec<FirstCoin>,
-    /// Per party.
+    /// Per party: its second coin.
     pub second_coin: Vec<SecondCoin>,
     /// The starting trust matrix, row-major.
     pub initial_trust: Vec<f64>,
@@ -133,12 +135,20 @@ impl Plan {
             }
         }
         order.sort_unstable();
+        let ceiling = Self::trust_ceiling(s);
         let mut slots = Vec::with_capacity(order.len());
         let mut counterparts = Vec::new();
         let mut action_slots = vec![Vec::new(); na];
         for &(i, a, k) in &order {
             let cps = &s.actions[a].counterparts[k];
             action_slots[a].push((slots.len() as u32, k));
+            let tau_max = if cps.is_empty() {
+                1.0
+            } else {
+                let sum: f64 = cps.iter().map(|&j| ceiling[i * n + j]).sum();
+                // A margin for the rounding of the trust updates, far above it.
+                (sum / cps.len() as f64 * (1.0 + 1.0e-12)).min(1.0)
+            };
             slots.push(Slot {
                 party: i as u32,
                 action: a as u32,
@@ -146,6 +156,7 @@ impl Plan {
                 cp_at: counterparts.len() as u32,
                 cp_len: cps.len() as u32,
                 cp_count: cps.len() as f64,
+                tau_max,
             });
             counterparts.extend(cps.iter().map(|&j| (i * n + j) as u32));
         }
@@ -212,10 +223,17 @@ impl Plan {
         Plan {
             n,
             horizon,
-            first_coin: s
-                .parties
+            first_coin: slots
                 .iter()
-                .map(|p| FirstCoin::new(p.compliance))
+                .map(|slot| {
+                    let p = &s.parties[slot.party as usize];
+                    let bound = if p.reciprocity == 0.0 {
+                        p.compliance
+                    } else {
+                        p.compliance * slot.tau_max.powf(p.reciprocity)
+                    };
+                    FirstCoin::new(bound.clamp(0.0, 1.0))
+                })
                 .collect(),
             second_coin: s
                 .parties
@@ -239,6 +257,37 @@ impl Plan {
             counterparts,
             fixed,
         }
+    }
+
+    /// The most each trust entry `T[i][j]` can ever be in a trial, row-major.
+    ///
+    /// Trust only rises when an action done has `j` among its actors and not `i`
+    /// (DESIGN.md 2.5), by `g_i` of what is missing, and each action is done at most once; lapses
+    /// and shocks only lower it. So with `m` such actions in the scenario,
+    /// `T[i][j] <= 1 - (1 - T0[i][j]) * (1 - g_i)^m` throughout every trial (plus `1e-12` for
+    /// rounding). Thinning with
+    /// this ceiling instead of 1 spends far fewer reviews on second coins that fail.
+    pub fn trust_ceiling(s: &Scenario) -> Vec<f64> {
+        let n = s.parties.len();
+        let mut raises = vec![0i32; n * n];
+        for act in &s.actions {
+            for i in (0..n).filter(|&i| act.actor_mask & (1u64 << i) == 0) {
+                for &j in &act.actors {
+                    raises[i * n + j] += 1;
+                }
+            }
+        }
+        let mut out = vec![1.0; n * n];
+        for (i, p) in s.parties.iter().enumerate() {
+            for j in 0..n {
+                let t0 = p.initial_trust[j];
+                let m = raises[i * n + j];
+                let top = 1.0 - (1.0 - t0) * (1.0 - p.trust_gain).powi(m);
+                // The updates round at each step: a margin far above their error.
+                out[i * n + j] = (top + 1.0e-12).clamp(t0, 1.0);
+            }
+        }
+        out
     }
 
     /// Slots in all.

@@ -357,7 +357,7 @@ impl<'s> Trial<'s> {
     /// for the offer `slot` comes up, and queue it.
     #[inline]
     fn next_candidate(&mut self, slot: usize, i: usize, from: u64, rng: &mut TrialRng) {
-        let coin: &FirstCoin = &self.plan.first_coin[i];
+        let coin: &FirstCoin = &self.plan.first_coin[slot];
         let Some(gap) = coin.gap(rng) else {
             self.offer_next[slot] = NEVER;
             return;
@@ -387,7 +387,8 @@ impl<'s> Trial<'s> {
             let tau = self
                 .trust
                 .mean_of(self.plan.counterparts_of(&info), info.cp_count);
-            coin.accepts(u, tau)
+            // The first coin had chance c * tau_max^rho: this one has (tau / tau_max)^rho.
+            coin.accepts(u, (tau / info.tau_max).min(1.0))
         };
         if yes {
             let a = info.action as usize;

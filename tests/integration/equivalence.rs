@@ -403,6 +403,7 @@ proptest! {
             let master = rng::master(run_seed);
             let mut t = Trial::new(&s);
             let mut r = TrialResult::new(&s);
+            let ceiling = negsim::engine::plan::Plan::trust_ceiling(&s);
             for k in 0..150 {
                 t.run(&master, k, &mut r);
                 if let Err(e) = check_invariants(&s, &r) {
@@ -413,6 +414,15 @@ proptest! {
                 let mut r2 = TrialResult::new(&s);
                 Trial::new(&s).run_observed(&master, k, &mut r2, &mut rec);
                 prop_assert_eq!(&r, &r2);
+                // Trust never passes the ceiling the engine thins with.
+                for (day, event, trust) in &rec.events {
+                    for (e, (&t, &top)) in trust.iter().zip(&ceiling).enumerate() {
+                        prop_assert!(
+                            t <= top,
+                            "seed {seed} trial {k} day {day} after {event:?}: T[{e}] = {t} > {top}"
+                        );
+                    }
+                }
             }
         }
     }
