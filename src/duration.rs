@@ -34,7 +34,7 @@ pub enum Duration {
 /// never below 0. Values beyond any horizon saturate.
 pub fn round_days(x: f64) -> u32 {
     // NaN and anything that rounds to 0 or below give 0.
-    if !(x >= 0.5) {
+    if x.is_nan() || x < 0.5 {
         return 0;
     }
     if x >= f64::from(u32::MAX) {
