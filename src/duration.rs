@@ -41,8 +41,9 @@ pub fn round_days(x: f64) -> u32 {
         return u32::MAX;
     }
     // Without a libm call: x - trunc(x) is exact for x < 2^32.
+    // (An addition, not a branch: which way a draw rounds is a coin flip for the predictor.)
     let t = x as u32;
-    if x - f64::from(t) >= 0.5 { t + 1 } else { t }
+    t + u32::from(x - f64::from(t) >= 0.5)
 }
 
 impl Duration {

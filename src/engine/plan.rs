@@ -76,10 +76,11 @@ pub struct Slot {
     pub cp_at: u32,
     /// The number of counterparts.
     pub cp_len: u32,
-    /// The same number as a float (the divisor of the mean; 0: `tau` is 1).
-    pub cp_count: f64,
     /// The most `tau` can ever be in a trial (see [`Plan::trust_ceiling`]).
     pub tau_max: f64,
+    /// `1 / (counterparts * tau_max)`: turns the sum of the counterpart trust entries into
+    /// `tau / tau_max` with one multiplication (0 when there are no counterparts).
+    pub ratio_scale: f64,
 }
 
 /// The static tables of one scenario.
@@ -155,8 +156,12 @@ impl Plan {
                 k: k as u32,
                 cp_at: counterparts.len() as u32,
                 cp_len: cps.len() as u32,
-                cp_count: cps.len() as f64,
                 tau_max,
+                ratio_scale: if cps.is_empty() {
+                    0.0
+                } else {
+                    1.0 / (cps.len() as f64 * tau_max)
+                },
             });
             counterparts.extend(cps.iter().map(|&j| (i * n + j) as u32));
         }

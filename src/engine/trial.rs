@@ -384,11 +384,15 @@ impl<'s> Trial<'s> {
         let coin: SecondCoin = self.plan.second_coin[i];
         let u = rng::uniform(rng);
         let yes = coin.always() || {
-            let tau = self
-                .trust
-                .mean_of(self.plan.counterparts_of(&info), info.cp_count);
             // The first coin had chance c * tau_max^rho: this one has (tau / tau_max)^rho.
-            coin.accepts(u, (tau / info.tau_max).min(1.0))
+            // (Multiplying by a precomputed 1 / (count * tau_max) instead of two divisions
+            // moves the ratio by at most a few units in the last place.)
+            let ratio = if info.cp_len == 0 {
+                1.0
+            } else {
+                self.trust.sum_of(self.plan.counterparts_of(&info)) * info.ratio_scale
+            };
+            coin.accepts(u, ratio.min(1.0))
         };
         if yes {
             let a = info.action as usize;

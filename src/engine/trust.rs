@@ -55,18 +55,14 @@ impl Trust {
         }
     }
 
-    /// The mean of the entries `entries` (`i * n + j`, summed in this order), `count` of
-    /// them; 1 when there are none. The same number as [`Trust::mean_over`].
+    /// The sum of the entries `entries` (`i * n + j`), in this order.
     #[inline]
-    pub fn mean_of(&self, entries: &[u32], count: f64) -> f64 {
-        if entries.is_empty() {
-            return 1.0;
-        }
+    pub fn sum_of(&self, entries: &[u32]) -> f64 {
         let mut sum = 0.0;
         for &e in entries {
             sum += self.t[e as usize];
         }
-        sum / count
+        sum
     }
 
     /// `T[i][j]`.
