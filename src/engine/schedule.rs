@@ -69,15 +69,20 @@ impl Calendar {
     /// Sort and merge overlapping or touching pauses ("pauses extend to the latest end").
     pub fn normalise(&mut self) {
         if self.pauses.len() > 1 {
+            // Merge in place: no allocation per trial.
             self.pauses.sort_unstable();
-            let mut out: Vec<(u64, u64)> = Vec::with_capacity(self.pauses.len());
-            for &(s, e) in &self.pauses {
-                match out.last_mut() {
-                    Some(last) if s <= last.1.saturating_add(1) => last.1 = last.1.max(e),
-                    _ => out.push((s, e)),
+            let mut kept = 0;
+            for k in 1..self.pauses.len() {
+                let (s, e) = self.pauses[k];
+                let last = &mut self.pauses[kept];
+                if s <= last.1.saturating_add(1) {
+                    last.1 = last.1.max(e);
+                } else {
+                    kept += 1;
+                    self.pauses[kept] = (s, e);
                 }
             }
-            self.pauses = out;
+            self.pauses.truncate(kept + 1);
         }
         self.skipped.clear();
         let mut through = 0;

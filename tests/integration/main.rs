@@ -3,6 +3,7 @@
 //! Statistical tests use a fixed seed and a tolerance in standard errors, so they cannot
 //! flake: a failure means the distribution changed.
 
+mod allocation;
 mod cli_run;
 mod common;
 mod equivalence;
