@@ -61,6 +61,43 @@ impl Cursor {
     }
 }
 
+/// What a trial knows about one action.
+#[derive(Debug, Clone, Copy)]
+struct ActionState {
+    status: Status,
+    due_day: u32,
+    start_day: u32,
+    done_day: u32,
+    /// Actors that have consented, as a mask.
+    consented: u64,
+    /// Conditions still missing before it is due (see [`Plan::unmet_initial`]).
+    unmet: u32,
+    /// Done actions among its `requires_at_least` list.
+    at_least_done: u32,
+}
+
+/// What a trial knows about one phase.
+#[derive(Debug, Clone, Copy)]
+struct PhaseState {
+    started: bool,
+    remaining: u32,
+    done_day: u32,
+}
+
+/// An action offered to one of its actors.
+#[derive(Debug, Clone, Copy)]
+struct Offer {
+    active: bool,
+    /// The number (see [`Calendar`]) of the first review at which it was made.
+    first: u64,
+    /// The number of its next candidate review.
+    next: u64,
+    /// The chance at the consent (kept for observers only).
+    p: f64,
+    /// Reviews at which it was delayed.
+    delays: u32,
+}
+
 /// The state of one trial, reusable across trials of the same scenario.
 #[derive(Debug, Clone)]
 pub struct Trial<'s> {
@@ -68,28 +105,15 @@ pub struct Trial<'s> {
     plan: Plan,
     trust: Trust,
     calendars: Vec<Calendar>,
-    // per action
-    status: Vec<Status>,
-    due_day: Vec<u32>,
-    start_day: Vec<u32>,
-    done_day: Vec<u32>,
-    consented: Vec<u64>,
-    /// Conditions still missing before an action is due (see [`Plan::unmet_initial`]).
-    unmet: Vec<u32>,
-    /// Done actions among each action's `requires_at_least` list.
-    at_least_done: Vec<u32>,
-    // per phase
-    phase_started: Vec<bool>,
-    phase_remaining: Vec<u32>,
-    phase_done_day: Vec<u32>,
-    // per slot (an action offered to one of its actors)
-    offer_active: Vec<bool>,
-    /// The number (see [`Calendar`]) of the first review at which the offer was made.
-    offer_first: Vec<u64>,
-    /// The number of its next candidate review.
-    offer_next: Vec<u64>,
-    offer_p: Vec<f64>,
-    slot_delays: Vec<u32>,
+    /// Per action, and what every trial starts from.
+    acts: Vec<ActionState>,
+    acts_initial: Vec<ActionState>,
+    /// Per phase.
+    phases: Vec<PhaseState>,
+    phases_initial: Vec<PhaseState>,
+    /// Per slot (an action offered to one of its actors).
+    offers: Vec<Offer>,
+    offers_initial: Vec<Offer>,
     // queue and shocks
     queue: EventQueue,
     arrivals: Vec<Arrival>,
@@ -105,6 +129,38 @@ impl<'s> Trial<'s> {
         let na = s.actions.len();
         let np = s.phases.len();
         let total = plan.slot_count();
+        let acts_initial: Vec<ActionState> = plan
+            .unmet_initial
+            .iter()
+            .map(|&unmet| ActionState {
+                status: Status::Waiting,
+                due_day: NONE,
+                start_day: NONE,
+                done_day: NONE,
+                consented: 0,
+                unmet,
+                at_least_done: 0,
+            })
+            .collect();
+        let phases_initial: Vec<PhaseState> = s
+            .phases
+            .iter()
+            .map(|ph| PhaseState {
+                started: false,
+                remaining: ph.actions.len() as u32,
+                done_day: NONE,
+            })
+            .collect();
+        let offers_initial = vec![
+            Offer {
+                active: false,
+                first: 0,
+                next: NEVER,
+                p: 0.0,
+                delays: 0,
+            };
+            total
+        ];
         Trial {
             s,
             trust: Trust::new(s.parties.len()),
@@ -113,21 +169,12 @@ impl<'s> Trial<'s> {
                 .iter()
                 .map(|p| Calendar::new(p.review_every))
                 .collect(),
-            status: vec![Status::Waiting; na],
-            due_day: vec![NONE; na],
-            start_day: vec![NONE; na],
-            done_day: vec![NONE; na],
-            consented: vec![0; na],
-            unmet: vec![0; na],
-            at_least_done: vec![0; na],
-            phase_started: vec![false; np],
-            phase_remaining: vec![0; np],
-            phase_done_day: vec![NONE; np],
-            offer_active: vec![false; total],
-            offer_first: vec![0; total],
-            offer_next: vec![NEVER; total],
-            offer_p: vec![0.0; total],
-            slot_delays: vec![0; total],
+            acts: acts_initial.clone(),
+            acts_initial,
+            phases: phases_initial.clone(),
+            phases_initial,
+            offers: offers_initial.clone(),
+            offers_initial,
             queue: EventQueue::new(total + na + np),
             arrivals: Vec::new(),
             actions_done: 0,
@@ -165,20 +212,9 @@ impl<'s> Trial<'s> {
     fn reset(&mut self, rng: &TrialRng) {
         let s = self.s;
         self.trust.reset_to(&self.plan.initial_trust);
-        self.status.fill(Status::Waiting);
-        self.due_day.fill(NONE);
-        self.start_day.fill(NONE);
-        self.done_day.fill(NONE);
-        self.consented.fill(0);
-        self.unmet.copy_from_slice(&self.plan.unmet_initial);
-        self.at_least_done.fill(0);
-        self.phase_started.fill(false);
-        for (p, ph) in s.phases.iter().enumerate() {
-            self.phase_remaining[p] = ph.actions.len() as u32;
-        }
-        self.phase_done_day.fill(NONE);
-        self.offer_active.fill(false);
-        self.slot_delays.fill(0);
+        self.acts.copy_from_slice(&self.acts_initial);
+        self.phases.copy_from_slice(&self.phases_initial);
+        self.offers.copy_from_slice(&self.offers_initial);
         self.actions_done = 0;
         self.quantity.fill(0.0);
         self.ended = None;
@@ -243,7 +279,7 @@ impl<'s> Trial<'s> {
             let payload = (k & ((1 << PAYLOAD_BITS) - 1)) as usize;
             match step {
                 step::REVIEW => {
-                    debug_assert!(self.offer_active[payload]);
+                    debug_assert!(self.offers[payload].active);
                     self.candidate_review(payload, day, rng, obs);
                 }
                 step::DONE => self.complete(payload, day, Cursor::BeforeReviews, rng, obs),
@@ -293,10 +329,10 @@ impl<'s> Trial<'s> {
         rng: &mut TrialRng,
         obs: &mut O,
     ) {
-        if self.phase_started[p] {
+        if self.phases[p].started {
             return;
         }
-        self.phase_started[p] = true;
+        self.phases[p].started = true;
         if O::ENABLED {
             obs.on(
                 day as u32,
@@ -320,8 +356,8 @@ impl<'s> Trial<'s> {
         rng: &mut TrialRng,
         obs: &mut O,
     ) {
-        self.unmet[a] -= 1;
-        if self.unmet[a] == 0 {
+        self.acts[a].unmet -= 1;
+        if self.acts[a].unmet == 0 {
             self.make_due(a, day, cursor, rng, obs);
         }
     }
@@ -334,8 +370,8 @@ impl<'s> Trial<'s> {
         rng: &mut TrialRng,
         obs: &mut O,
     ) {
-        self.status[a] = Status::Due;
-        self.due_day[a] = day as u32;
+        self.acts[a].status = Status::Due;
+        self.acts[a].due_day = day as u32;
         if O::ENABLED {
             obs.on(
                 day as u32,
@@ -347,8 +383,8 @@ impl<'s> Trial<'s> {
             let slot = self.plan.action_slots.row(a)[idx] as usize;
             let i = self.plan.slots[slot].party as usize;
             let from = self.calendars[i].index_from(cursor.first_day(day, i, a));
-            self.offer_active[slot] = true;
-            self.offer_first[slot] = from;
+            self.offers[slot].active = true;
+            self.offers[slot].first = from;
             self.next_candidate(slot, i, from, rng);
         }
     }
@@ -359,11 +395,11 @@ impl<'s> Trial<'s> {
     fn next_candidate(&mut self, slot: usize, i: usize, from: u64, rng: &mut TrialRng) {
         let coin: &FirstCoin = &self.plan.first_coin[slot];
         let Some(gap) = coin.gap(rng) else {
-            self.offer_next[slot] = NEVER;
+            self.offers[slot].next = NEVER;
             return;
         };
         let index = from.saturating_add(gap);
-        self.offer_next[slot] = index;
+        self.offers[slot].next = index;
         let day = self.calendars[i].day_of(index);
         if day <= self.plan.horizon {
             self.queue.push(key(day, step::REVIEW, slot as u64));
@@ -398,11 +434,11 @@ impl<'s> Trial<'s> {
             let a = info.action as usize;
             if O::ENABLED {
                 let k = info.k as usize;
-                self.offer_p[slot] = chance_to_act(self.s, &self.trust, i, &self.s.actions[a], k);
+                self.offers[slot].p = chance_to_act(self.s, &self.trust, i, &self.s.actions[a], k);
             }
             self.consent(i, a, slot, day, rng, obs);
         } else {
-            self.next_candidate(slot, i, self.offer_next[slot] + 1, rng);
+            self.next_candidate(slot, i, self.offers[slot].next + 1, rng);
         }
     }
 
@@ -416,12 +452,12 @@ impl<'s> Trial<'s> {
         obs: &mut O,
     ) {
         let cal = &self.calendars[i];
-        let first = self.offer_first[slot];
+        let first = self.offers[slot].first;
         // Every review of the offer before this one was a delay.
-        let delays = self.offer_next[slot] - first;
-        self.slot_delays[slot] = delays as u32;
-        self.offer_active[slot] = false;
-        self.consented[a] |= 1u64 << i;
+        let delays = self.offers[slot].next - first;
+        self.offers[slot].delays = delays as u32;
+        self.offers[slot].active = false;
+        self.acts[a].consented |= 1u64 << i;
         if O::ENABLED {
             if delays > 0 {
                 obs.on(
@@ -441,12 +477,12 @@ impl<'s> Trial<'s> {
                 &Event::Consented {
                     party: i,
                     action: a,
-                    chance: self.offer_p[slot],
+                    chance: self.offers[slot].p,
                 },
                 self.trust.as_slice(),
             );
         }
-        if self.consented[a] == self.s.actions[a].actor_mask {
+        if self.acts[a].consented == self.s.actions[a].actor_mask {
             self.start_action(
                 a,
                 day,
@@ -469,8 +505,8 @@ impl<'s> Trial<'s> {
         obs: &mut O,
     ) {
         let s = self.s;
-        self.status[a] = Status::Started;
-        self.start_day[a] = day as u32;
+        self.acts[a].status = Status::Started;
+        self.acts[a].start_day = day as u32;
         let d = s.actions[a].duration.sample(rng);
         if O::ENABLED {
             obs.on(
@@ -506,8 +542,8 @@ impl<'s> Trial<'s> {
     ) {
         let s = self.s;
         let act = &s.actions[a];
-        self.status[a] = Status::Done;
-        self.done_day[a] = day as u32;
+        self.acts[a].status = Status::Done;
+        self.acts[a].done_day = day as u32;
         self.actions_done += 1;
         if let Some((u, q)) = act.quantity {
             self.quantity[u] += q;
@@ -521,9 +557,9 @@ impl<'s> Trial<'s> {
             );
         }
         let p = act.phase;
-        self.phase_remaining[p] -= 1;
-        if self.phase_remaining[p] == 0 {
-            self.phase_done_day[p] = day as u32;
+        self.phases[p].remaining -= 1;
+        if self.phases[p].remaining == 0 {
+            self.phases[p].done_day = day as u32;
             if O::ENABLED {
                 obs.on(
                     day as u32,
@@ -536,10 +572,10 @@ impl<'s> Trial<'s> {
             self.ended = Some((Outcome::Completed, day as u32, None));
             return;
         }
-        if self.phase_remaining[p] == 0 {
+        if self.phases[p].remaining == 0 {
             for &f in &s.phases[p].followers {
                 if let PhaseStart::After { phases, lag } = &s.phases[f].start
-                    && phases.iter().all(|&q| self.phase_done_day[q] != NONE)
+                    && phases.iter().all(|&q| self.phases[q].done_day != NONE)
                 {
                     let start = day + u64::from(*lag);
                     if *lag == 0 {
@@ -556,8 +592,8 @@ impl<'s> Trial<'s> {
         }
         for idx in 0..self.plan.waits_at_least.row(a).len() {
             let dep = self.plan.waits_at_least.row(a)[idx] as usize;
-            self.at_least_done[dep] += 1;
-            if self.at_least_done[dep] == self.plan.at_least_n[dep] {
+            self.acts[dep].at_least_done += 1;
+            if self.acts[dep].at_least_done == self.plan.at_least_n[dep] {
                 self.satisfy(dep, day, cursor, rng, obs);
             }
         }
@@ -567,7 +603,7 @@ impl<'s> Trial<'s> {
     fn lapse<O: Observer>(&mut self, a: usize, day: u64, obs: &mut O) -> bool {
         let s = self.s;
         let deadline = s.actions[a].deadline.map_or(0, u64::from);
-        if self.status[a] == Status::Done && u64::from(self.done_day[a]) <= deadline {
+        if self.acts[a].status == Status::Done && u64::from(self.acts[a].done_day) <= deadline {
             return false;
         }
         self.trust.lose(self.plan.losses.row(a));
@@ -615,21 +651,21 @@ impl<'s> Trial<'s> {
         out.actions_done = self.actions_done;
         out.quantity.clone_from(&self.quantity);
         out.party_delays.fill(0);
-        for (p, d) in self.phase_done_day.iter().enumerate() {
-            out.phase_done[p] = (*d != NONE).then_some(*d);
+        for (p, ph) in self.phases.iter().enumerate() {
+            out.phase_done[p] = (ph.done_day != NONE).then_some(ph.done_day);
         }
         for (a, act) in s.actions.iter().enumerate() {
             let mut delays = 0u32;
             for (k, &i) in act.actors.iter().enumerate() {
                 let slot = self.plan.action_slots.row(a)[k] as usize;
-                if self.offer_active[slot] {
+                if self.offers[slot].active {
                     // Still waiting for this actor at the end: every review so far delayed it.
-                    let first = self.offer_first[slot];
+                    let first = self.offers[slot].first;
                     let n = match last_review_day {
                         Some(last) => self.calendars[i].index_from(last + 1).saturating_sub(first),
                         None => 0,
                     };
-                    self.slot_delays[slot] = n as u32;
+                    self.offers[slot].delays = n as u32;
                     if O::ENABLED && n > 0 {
                         let cal = &self.calendars[i];
                         obs.on(
@@ -645,15 +681,15 @@ impl<'s> Trial<'s> {
                         );
                     }
                 }
-                let d = self.slot_delays[slot];
+                let d = self.offers[slot].delays;
                 delays += d;
                 out.party_delays[i] += u64::from(d);
             }
             let opt = |x: u32| (x != NONE).then_some(x);
             out.actions[a] = super::ActionRecord {
-                due_day: opt(self.due_day[a]),
-                started_day: opt(self.start_day[a]),
-                done_day: opt(self.done_day[a]),
+                due_day: opt(self.acts[a].due_day),
+                started_day: opt(self.acts[a].start_day),
+                done_day: opt(self.acts[a].done_day),
                 delays,
             };
         }
