@@ -137,6 +137,8 @@ impl Plan {
         }
         order.sort_unstable();
         let ceiling = Self::trust_ceiling(s);
+        let blocked = Self::blocked_until_started(s);
+        let raises = Self::raises(s);
         let mut slots = Vec::with_capacity(order.len());
         let mut counterparts = Vec::new();
         let mut action_slots = vec![Vec::new(); na];
@@ -146,7 +148,26 @@ impl Plan {
             let tau_max = if cps.is_empty() {
                 1.0
             } else {
-                let sum: f64 = cps.iter().map(|&j| ceiling[i * n + j]).sum();
+                let p = &s.parties[i];
+                let sum: f64 = cps
+                    .iter()
+                    .map(|&j| {
+                        // While this offer waits, the actions that need `a` started cannot be
+                        // done, so they cannot raise T[i][j]: a lower ceiling.
+                        let idle = blocked[a]
+                            .iter()
+                            .filter(|&&b| {
+                                let act = &s.actions[b as usize];
+                                act.actor_mask & (1u64 << i) == 0
+                                    && act.actor_mask & (1u64 << j) != 0
+                            })
+                            .count() as i32;
+                        let m = raises[i * n + j] - idle;
+                        let t0 = p.initial_trust[j];
+                        let top = 1.0 - (1.0 - t0) * (1.0 - p.trust_gain).powi(m);
+                        (top + 1.0e-12).clamp(t0, 1.0).min(ceiling[i * n + j])
+                    })
+                    .sum();
                 // A margin for the rounding of the trust updates, far above it.
                 (sum / cps.len() as f64 * (1.0 + 1.0e-12)).min(1.0)
             };
@@ -274,14 +295,7 @@ impl Plan {
     /// this ceiling instead of 1 spends far fewer reviews on second coins that fail.
     pub fn trust_ceiling(s: &Scenario) -> Vec<f64> {
         let n = s.parties.len();
-        let mut raises = vec![0i32; n * n];
-        for act in &s.actions {
-            for i in (0..n).filter(|&i| act.actor_mask & (1u64 << i) == 0) {
-                for &j in &act.actors {
-                    raises[i * n + j] += 1;
-                }
-            }
-        }
+        let raises = Self::raises(s);
         let mut out = vec![1.0; n * n];
         for (i, p) in s.parties.iter().enumerate() {
             for j in 0..n {
@@ -293,6 +307,56 @@ impl Plan {
             }
         }
         out
+    }
+
+    /// For each `T[i][j]`, how many actions raise it when done (`j` an actor, `i` not).
+    fn raises(s: &Scenario) -> Vec<i32> {
+        let n = s.parties.len();
+        let mut raises = vec![0i32; n * n];
+        for act in &s.actions {
+            for i in (0..n).filter(|&i| act.actor_mask & (1u64 << i) == 0) {
+                for &j in &act.actors {
+                    raises[i * n + j] += 1;
+                }
+            }
+        }
+        raises
+    }
+
+    /// For each action `a`, the actions that cannot be done before `a` has started: those
+    /// that require it (done or started), those in a phase that waits for its phase, and so
+    /// on transitively. (`requires_at_least` is left out: it can be met without `a`.)
+    pub fn blocked_until_started(s: &Scenario) -> Vec<Vec<u32>> {
+        let na = s.actions.len();
+        let mut next: Vec<Vec<usize>> = vec![Vec::new(); na];
+        for (b, act) in s.actions.iter().enumerate() {
+            for &a in act.requires_done.iter().chain(&act.requires_started) {
+                next[a].push(b);
+            }
+            if let PhaseStart::After { phases, .. } = &s.phases[act.phase].start {
+                for &q in phases {
+                    for &a in &s.phases[q].actions {
+                        next[a].push(b);
+                    }
+                }
+            }
+        }
+        (0..na)
+            .map(|a| {
+                let mut seen = vec![false; na];
+                let mut stack = next[a].clone();
+                let mut out = Vec::new();
+                while let Some(b) = stack.pop() {
+                    if b != a && !seen[b] {
+                        seen[b] = true;
+                        out.push(b as u32);
+                        stack.extend(&next[b]);
+                    }
+                }
+                out.sort_unstable();
+                out
+            })
+            .collect()
     }
 
     /// Slots in all.

@@ -428,6 +428,7 @@ impl<'s> Trial<'s> {
             } else {
                 self.trust.sum_of(self.plan.counterparts_of(&info)) * info.ratio_scale
             };
+            debug_assert!(ratio <= 1.0 + 1e-9, "trust above its ceiling: {ratio}");
             coin.accepts(u, ratio.min(1.0))
         };
         if yes {
