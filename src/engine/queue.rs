@@ -79,19 +79,9 @@ impl EventQueue {
             a[pos] = key;
             return;
         }
-        // Sift up with a hole: each level costs one compare and one move.
-        let mut pos = self.heap.len();
+        let pos = self.heap.len();
         self.heap.push(key);
-        while pos > 0 {
-            let parent = (pos - 1) / 2;
-            let p = self.heap[parent];
-            if p <= key {
-                break;
-            }
-            self.heap[pos] = p;
-            pos = parent;
-        }
-        self.heap[pos] = key;
+        sift_up(&mut self.heap, pos, key);
     }
 
     /// The next event's key, if any.
@@ -147,17 +137,24 @@ impl EventQueue {
             self.heap[pos] = self.heap[child];
             pos = child;
         }
-        while pos > 0 {
-            let parent = (pos - 1) / 2;
-            let p = self.heap[parent];
-            if p <= last {
-                break;
-            }
-            self.heap[pos] = p;
-            pos = parent;
-        }
-        self.heap[pos] = last;
+        sift_up(&mut self.heap, pos, last);
     }
+}
+
+/// Put `key` into the hole at `pos` of a binary min-heap, moving larger parents down: each
+/// level costs one compare and one move.
+#[inline]
+fn sift_up(heap: &mut [u64], mut pos: usize, key: u64) {
+    while pos > 0 {
+        let parent = (pos - 1) / 2;
+        let p = heap[parent];
+        if p <= key {
+            break;
+        }
+        heap[pos] = p;
+        pos = parent;
+    }
+    heap[pos] = key;
 }
 
 #[cfg(test)]
