@@ -152,6 +152,15 @@ fn load_and_validate(c: &mut Criterion) {
     c.bench_function("load/generated-200-actions-20-parties", |b| {
         b.iter(|| load(black_box(&big)))
     });
+    // Compiling a scenario's plan and a trial's buffers: paid once per worker and point.
+    let s = load(DEFAULT);
+    c.bench_function("load/plan-second-phase-2007", |b| {
+        b.iter(|| Trial::new(black_box(&s)))
+    });
+    let s = load(&big);
+    c.bench_function("load/plan-generated-200-actions-20-parties", |b| {
+        b.iter(|| Trial::new(black_box(&s)))
+    });
 }
 
 /// The cost of a trial as the scenario grows: trials/s for generated scenarios of

@@ -7,6 +7,7 @@
 //! draws from its own stream (see [`crate::rng`]) and summaries do not depend on arrival order,
 //! the bytes written are the same for any thread count, batch size or shard split.
 
+use crate::engine::plan::Plan as EnginePlan;
 use crate::engine::{Trial, TrialResult};
 use crate::error::{Error, Result};
 use crate::model::Scenario;
@@ -16,6 +17,7 @@ use crate::output::{Columns, RunDir, actions, points, push_f64, push_u64, summar
 use crate::rng::{self, TrialRng};
 use rayon::prelude::*;
 use std::io::Write;
+use std::sync::Arc;
 
 /// Trials per batch: the unit of parallel work.
 pub const BATCH: u64 = 2048;
@@ -327,7 +329,18 @@ fn run_items<'p>(
 ) -> Result<()> {
     let c = plan.columns;
     let window = (rayon::current_num_threads() * 4).max(1);
+    // Each point's engine plan, compiled once and shared by the workers (kept while the
+    // point's batches are in the window).
+    let mut plans: Vec<(usize, Arc<EnginePlan>)> = Vec::new();
     for chunk in items.chunks(window) {
+        plans.retain(|(p, _)| chunk.iter().any(|w| w.point == *p));
+        for w in chunk {
+            if !plans.iter().any(|(p, _)| *p == w.point) {
+                let sc = &plan.points[w.point].scenario;
+                plans.push((w.point, Arc::new(EnginePlan::new(sc))));
+            }
+        }
+        let plans = &plans;
         let results: Vec<Batch> = chunk
             .par_iter()
             .map_init(
@@ -336,9 +349,14 @@ fn run_items<'p>(
                     if cache.as_ref().is_none_or(|wk| wk.point != item.point) {
                         let point = &plan.points[item.point];
                         let sc = &point.scenario;
+                        let shared = plans
+                            .iter()
+                            .find(|(p, _)| *p == item.point)
+                            .map(|(_, pl)| Arc::clone(pl))
+                            .unwrap_or_else(|| Arc::new(EnginePlan::new(sc)));
                         *cache = Some(Worker {
                             point: item.point,
-                            trial: Trial::new(sc),
+                            trial: Trial::with_plan(sc, shared),
                             result: TrialResult::new(sc),
                             dates: DateTable::new(sc),
                             prefix: row_prefix(point),

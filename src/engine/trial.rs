@@ -22,6 +22,7 @@ use super::trust::{Trust, chance_to_act};
 use super::{Event, Observer, Outcome, TrialResult};
 use crate::model::{PhaseStart, Scenario};
 use crate::rng::{self, TrialRng};
+use std::sync::Arc;
 
 const NONE: u32 = u32::MAX;
 
@@ -102,7 +103,7 @@ struct Offer {
 #[derive(Debug, Clone)]
 pub struct Trial<'s> {
     s: &'s Scenario,
-    plan: Plan,
+    plan: Arc<Plan>,
     trust: Trust,
     calendars: Vec<Calendar>,
     /// Per action, and what every trial starts from.
@@ -125,7 +126,12 @@ pub struct Trial<'s> {
 impl<'s> Trial<'s> {
     /// Buffers for trials of `s`.
     pub fn new(s: &'s Scenario) -> Self {
-        let plan = Plan::new(s);
+        Self::with_plan(s, Arc::new(Plan::new(s)))
+    }
+
+    /// Buffers for trials of `s`, sharing a plan already compiled from `s` (workers of one
+    /// point compile it once; for large scenarios that is most of the start-up cost).
+    pub fn with_plan(s: &'s Scenario, plan: Arc<Plan>) -> Self {
         let na = s.actions.len();
         let np = s.phases.len();
         let total = plan.slot_count();
