@@ -1,8 +1,9 @@
 //! The Monte Carlo runner: many trials of every point, on every core, written in order.
 //!
 //! Trials are cut into fixed-size batches; a window of batches runs in parallel with rayon
-//! (each worker reusing one [`Trial`]'s buffers), then the window's rows are written in
-//! (point, trial) order and its summaries merged. Memory holds one window of rows and one
+//! (each worker reusing one [`Trial`]'s buffers, all sharing the point's compiled plan), and
+//! while the next window runs, the previous one's rows are written in (point, trial) order
+//! and its summaries merged. Memory holds one window of rows and one
 //! constant-size summary per point, never the whole run. Because trial `k` of every point
 //! draws from its own stream (see [`crate::rng`]) and summaries do not depend on arrival order,
 //! the bytes written are the same for any thread count, batch size or shard split.
@@ -325,13 +326,16 @@ fn run_items<'p>(
     w: &mut Writers,
     dir: &RunDir,
     bar: &Option<indicatif::ProgressBar>,
-    mut done: impl FnMut(&Work, PointSummary, &mut Writers) -> Result<()>,
+    mut done: impl FnMut(&Work, PointSummary, &mut Writers) -> Result<()> + Send,
 ) -> Result<()> {
     let c = plan.columns;
     let window = (rayon::current_num_threads() * 4).max(1);
     // Each point's engine plan, compiled once and shared by the workers (kept while the
     // point's batches are in the window).
     let mut plans: Vec<(usize, Arc<EnginePlan>)> = Vec::new();
+    // While a window is computed, the previous one is written (on the calling thread, which
+    // then joins the computation): the cores do not wait for the disk.
+    let mut pending: Option<(Vec<Batch>, &[Work])> = None;
     for chunk in items.chunks(window) {
         plans.retain(|(p, _)| chunk.iter().any(|w| w.point == *p));
         for w in chunk {
@@ -341,64 +345,101 @@ fn run_items<'p>(
             }
         }
         let plans = &plans;
-        let results: Vec<Batch> = chunk
-            .par_iter()
-            .map_init(
-                || None::<Worker<'p>>,
-                |cache, item| {
-                    if cache.as_ref().is_none_or(|wk| wk.point != item.point) {
-                        let point = &plan.points[item.point];
-                        let sc = &point.scenario;
-                        let shared = plans
-                            .iter()
-                            .find(|(p, _)| *p == item.point)
-                            .map(|(_, pl)| Arc::clone(pl))
-                            .unwrap_or_else(|| Arc::new(EnginePlan::new(sc)));
-                        *cache = Some(Worker {
-                            point: item.point,
-                            trial: Trial::with_plan(sc, shared),
-                            result: TrialResult::new(sc),
-                            dates: DateTable::new(sc),
-                            prefix: row_prefix(point),
-                        });
-                    }
-                    let wk = cache.as_mut().expect("worker state");
-                    let sc = &plan.points[item.point].scenario;
-                    let n = (item.hi - item.lo) as usize;
-                    let mut out = Batch {
-                        trials: Vec::with_capacity(
-                            n * (wk.prefix.len() + 48 + 8 * (c.phases.len() + c.parties.len())),
-                        ),
-                        actions: Vec::new(),
-                        summary: PointSummary::new(c),
-                    };
-                    for t in item.lo..item.hi {
-                        wk.trial.run(master, t, &mut wk.result);
-                        trials::push_row(&mut out.trials, &wk.prefix, t, &wk.result, sc, &wk.dates);
-                        if plan.actions {
-                            actions::push_rows(&mut out.actions, &wk.prefix, t, &wk.result, sc);
+        let compute = || -> Vec<Batch> {
+            chunk
+                .par_iter()
+                .map_init(
+                    || None::<Worker<'p>>,
+                    |cache, item| {
+                        if cache.as_ref().is_none_or(|wk| wk.point != item.point) {
+                            let point = &plan.points[item.point];
+                            let sc = &point.scenario;
+                            let shared = plans
+                                .iter()
+                                .find(|(p, _)| *p == item.point)
+                                .map(|(_, pl)| Arc::clone(pl))
+                                .unwrap_or_else(|| Arc::new(EnginePlan::new(sc)));
+                            *cache = Some(Worker {
+                                point: item.point,
+                                trial: Trial::with_plan(sc, shared),
+                                result: TrialResult::new(sc),
+                                dates: DateTable::new(sc),
+                                prefix: row_prefix(point),
+                            });
                         }
-                        out.summary.add(&wk.result);
-                    }
-                    out
-                },
-            )
-            .collect();
-        for (batch, item) in results.into_iter().zip(chunk) {
-            let n = item.hi - item.lo;
-            w.trials
-                .write_all(&batch.trials)
-                .map_err(io(dir, "trials.csv"))?;
-            w.rows[0] += n;
-            if let Some(aw) = w.actions.as_mut() {
-                aw.write_all(&batch.actions)
-                    .map_err(io(dir, "actions.csv"))?;
-                w.rows[3] += n * plan.points[item.point].scenario.actions.len() as u64;
-            }
-            done(item, batch.summary, w)?;
-            if let Some(bar) = bar {
-                bar.inc(n);
-            }
+                        let wk = cache.as_mut().expect("worker state");
+                        let sc = &plan.points[item.point].scenario;
+                        let n = (item.hi - item.lo) as usize;
+                        let mut out = Batch {
+                            trials: Vec::with_capacity(
+                                n * (wk.prefix.len() + 48 + 8 * (c.phases.len() + c.parties.len())),
+                            ),
+                            actions: Vec::new(),
+                            summary: PointSummary::new(c),
+                        };
+                        for t in item.lo..item.hi {
+                            wk.trial.run(master, t, &mut wk.result);
+                            trials::push_row(
+                                &mut out.trials,
+                                &wk.prefix,
+                                t,
+                                &wk.result,
+                                sc,
+                                &wk.dates,
+                            );
+                            if plan.actions {
+                                actions::push_rows(&mut out.actions, &wk.prefix, t, &wk.result, sc);
+                            }
+                            out.summary.add(&wk.result);
+                        }
+                        out
+                    },
+                )
+                .collect()
+        };
+        let previous = pending.take();
+        let (written, results) = rayon::join(
+            || match previous {
+                Some((batches, done_chunk)) => {
+                    write_window(plan, batches, done_chunk, w, dir, bar, &mut done)
+                }
+                None => Ok(()),
+            },
+            compute,
+        );
+        written?;
+        pending = Some((results, chunk));
+    }
+    if let Some((batches, chunk)) = pending {
+        write_window(plan, batches, chunk, w, dir, bar, &mut done)?;
+    }
+    Ok(())
+}
+
+/// Write one window's rows in order and hand each batch's summary to `done`.
+fn write_window(
+    plan: &Plan,
+    results: Vec<Batch>,
+    chunk: &[Work],
+    w: &mut Writers,
+    dir: &RunDir,
+    bar: &Option<indicatif::ProgressBar>,
+    done: &mut impl FnMut(&Work, PointSummary, &mut Writers) -> Result<()>,
+) -> Result<()> {
+    for (batch, item) in results.into_iter().zip(chunk) {
+        let n = item.hi - item.lo;
+        w.trials
+            .write_all(&batch.trials)
+            .map_err(io(dir, "trials.csv"))?;
+        w.rows[0] += n;
+        if let Some(aw) = w.actions.as_mut() {
+            aw.write_all(&batch.actions)
+                .map_err(io(dir, "actions.csv"))?;
+            w.rows[3] += n * plan.points[item.point].scenario.actions.len() as u64;
+        }
+        done(item, batch.summary, w)?;
+        if let Some(bar) = bar {
+            bar.inc(n);
         }
     }
     Ok(())
