@@ -132,38 +132,32 @@ impl Calendar {
             .and_then(|m| m.checked_mul(self.every))
             .unwrap_or(NEVER)
     }
-
-    /// Whether the party reviews on `day`.
-    pub fn reviews_on(&self, day: u64) -> bool {
-        day.is_multiple_of(self.every) && !self.pauses.iter().any(|&(s, e)| s <= day && day <= e)
-    }
-
-    /// The day of the `k`-th review (0-based) on or after `from`; [`NEVER`] on overflow.
-    pub fn nth_review(&self, from: u64, k: u64) -> u64 {
-        self.day_of(self.index_from(from).saturating_add(k))
-    }
-
-    /// How many reviews fall in `[from, to]` (0 when `from > to`).
-    pub fn count_reviews(&self, from: u64, to: u64) -> u64 {
-        if from > to {
-            return 0;
-        }
-        self.index_from(to.saturating_add(1)) - self.index_from(from)
-    }
-
-    /// The last review strictly before `day`, if any on or after `from`.
-    pub fn last_review_before(&self, from: u64, day: u64) -> Option<u64> {
-        let n = self.count_reviews(from, day.checked_sub(1)?);
-        (n > 0).then(|| self.nth_review(from, n - 1))
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Whether the party reviews on `day`: the rule read aloud (DESIGN.md 2.2 and 2.8).
+    fn reviews_on(c: &Calendar, day: u64) -> bool {
+        day.is_multiple_of(c.every) && !c.pauses.iter().any(|&(s, e)| s <= day && day <= e)
+    }
+
+    /// The day of the `k`-th review on or after `from`, through review numbers.
+    fn nth_review(c: &Calendar, from: u64, k: u64) -> u64 {
+        c.day_of(c.index_from(from).saturating_add(k))
+    }
+
+    /// How many reviews fall in `[from, to]`, through review numbers.
+    fn count_reviews(c: &Calendar, from: u64, to: u64) -> u64 {
+        if from > to {
+            return 0;
+        }
+        c.index_from(to + 1) - c.index_from(from)
+    }
+
     fn brute_days(c: &Calendar, from: u64, upto: u64) -> Vec<u64> {
-        (from..=upto).filter(|&d| c.reviews_on(d)).collect()
+        (from..=upto).filter(|&d| reviews_on(c, d)).collect()
     }
 
     #[test]
@@ -194,14 +188,14 @@ mod tests {
                     assert_eq!(c.index_from(from), before, "every {every} from {from}");
                     for (k, &d) in days.iter().enumerate().take(20) {
                         assert_eq!(
-                            c.nth_review(from, k as u64),
+                            nth_review(&c, from, k as u64),
                             d,
                             "every {every} pauses {pauses:?} from {from} k {k}"
                         );
                     }
                     for to in from..80 {
                         let want = days.iter().filter(|&&d| d <= to).count() as u64;
-                        assert_eq!(c.count_reviews(from, to), want);
+                        assert_eq!(count_reviews(&c, from, to), want);
                     }
                 }
             }
@@ -249,6 +243,6 @@ mod tests {
     #[test]
     fn huge_k_saturates() {
         let c = Calendar::new(7);
-        assert_eq!(c.nth_review(0, u64::MAX / 2), NEVER);
+        assert_eq!(nth_review(&c, 0, u64::MAX / 2), NEVER);
     }
 }

@@ -26,14 +26,6 @@ use std::sync::Arc;
 
 const NONE: u32 = u32::MAX;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
-    Waiting,
-    Due,
-    Started,
-    Done,
-}
-
 /// Where in the day a change happens: before the reviews, or during party `k`'s review of
 /// action `b`. Decides whether a party still reviews a newly due action today.
 #[derive(Debug, Clone, Copy)]
@@ -65,7 +57,6 @@ impl Cursor {
 /// What a trial knows about one action.
 #[derive(Debug, Clone, Copy)]
 struct ActionState {
-    status: Status,
     due_day: u32,
     start_day: u32,
     done_day: u32,
@@ -139,7 +130,6 @@ impl<'s> Trial<'s> {
             .unmet_initial
             .iter()
             .map(|&unmet| ActionState {
-                status: Status::Waiting,
                 due_day: NONE,
                 start_day: NONE,
                 done_day: NONE,
@@ -376,7 +366,6 @@ impl<'s> Trial<'s> {
         rng: &mut TrialRng,
         obs: &mut O,
     ) {
-        self.acts[a].status = Status::Due;
         self.acts[a].due_day = day as u32;
         if O::ENABLED {
             obs.on(
@@ -512,7 +501,6 @@ impl<'s> Trial<'s> {
         obs: &mut O,
     ) {
         let s = self.s;
-        self.acts[a].status = Status::Started;
         self.acts[a].start_day = day as u32;
         let d = s.actions[a].duration.sample(rng);
         if O::ENABLED {
@@ -549,7 +537,6 @@ impl<'s> Trial<'s> {
     ) {
         let s = self.s;
         let act = &s.actions[a];
-        self.acts[a].status = Status::Done;
         self.acts[a].done_day = day as u32;
         self.actions_done += 1;
         if let Some((u, q)) = act.quantity {
@@ -610,7 +597,8 @@ impl<'s> Trial<'s> {
     fn lapse<O: Observer>(&mut self, a: usize, day: u64, obs: &mut O) -> bool {
         let s = self.s;
         let deadline = s.actions[a].deadline.map_or(0, u64::from);
-        if self.acts[a].status == Status::Done && u64::from(self.acts[a].done_day) <= deadline {
+        // `done_day` is NONE (above any day) while the action is not done.
+        if u64::from(self.acts[a].done_day) <= deadline {
             return false;
         }
         self.trust.lose(self.plan.losses.row(a));
