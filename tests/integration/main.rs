@@ -6,6 +6,7 @@
 mod allocation;
 mod cli_run;
 mod common;
+mod compat;
 mod equivalence;
 mod inspect;
 mod report;
