@@ -38,6 +38,25 @@ pub struct Scenario {
     pub actions_of: Vec<Vec<usize>>,
 }
 
+impl Scenario {
+    /// Whether the scenario uses any field of model 0.3 (DESIGN.md 2.11-2.15). One that does
+    /// not is a model 0.2 scenario and gives the bytes of negsim 0.2.0 (2.16).
+    pub fn uses_model_03(&self) -> bool {
+        self.parties
+            .iter()
+            .any(|p| p.suspend_trust > 0.0 || p.observer)
+            || self.shocks.iter().any(|s| s.trigger.is_some())
+            || self.actions.iter().any(|a| {
+                a.relative_deadline.is_some()
+                    || a.relapse_every > 0
+                    || a.actors.iter().enumerate().any(|(k, &i)| {
+                        a.compliance[k] != self.parties[i].compliance
+                            || a.reciprocity[k] != self.parties[i].reciprocity
+                    })
+            })
+    }
+}
+
 /// A party and its behaviour (DESIGN.md 2.2).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Party {
@@ -59,6 +78,12 @@ pub struct Party {
     pub review_every: u32,
     /// Starting trust in each party (the own entry is unused and 0).
     pub initial_trust: Vec<f64>,
+    /// `s_i` (model 0.3, DESIGN.md 2.13): an action under way is suspended while, for one of
+    /// its actors, `tau < s_i`. 0 means never.
+    pub suspend_trust: f64,
+    /// An observer (model 0.3, DESIGN.md 2.14): left out of the others' walkout means and of
+    /// the default counterparts, and never walks out.
+    pub observer: bool,
 }
 
 /// When a phase starts (DESIGN.md 2.9).
@@ -112,8 +137,20 @@ pub struct Action {
     pub actor_mask: u64,
     /// The phase it belongs to.
     pub phase: usize,
-    /// Deadline day (it lapses the day after, if not done by then).
+    /// Deadline day (it lapses the day after, if not done by then), when given as a date or
+    /// a day number. `None` also when the deadline is relative (see `relative_deadline`).
     pub deadline: Option<u32>,
+    /// A deadline counted from another action (model 0.3, DESIGN.md 2.12): `days` after the
+    /// day `after` is done (or started, with `started`). Set per trial when that happens.
+    pub relative_deadline: Option<RelativeDeadline>,
+    /// A lapsed deadline lapses again every this many days (model 0.3, DESIGN.md 2.12): the
+    /// action's own value, else `[scenario] relapse_every_days`; 0 means never.
+    pub relapse_every: u32,
+    /// `c_i(a)` for each actor, in the order of `actors` (model 0.3, DESIGN.md 2.11): the
+    /// action's value where given, else the party's compliance.
+    pub compliance: Vec<f64>,
+    /// `rho_i(a)` for each actor, in the order of `actors`: likewise.
+    pub reciprocity: Vec<f64>,
     /// How long it takes once started.
     pub duration: Duration,
     /// Actions that must be done.
@@ -130,15 +167,51 @@ pub struct Action {
     pub counterparts: Vec<Vec<usize>>,
 }
 
-/// An outside event arriving as a Poisson process (DESIGN.md 2.8).
+/// A deadline counted from another action's completion or start (DESIGN.md 2.12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RelativeDeadline {
+    /// The action counted from (may be the action itself, with `started`).
+    pub after: usize,
+    /// Counted from its start (`"<id>@started"`) rather than its completion.
+    pub started: bool,
+    /// Days after that day.
+    pub days: u32,
+}
+
+/// The event of the trial a triggered shock answers (DESIGN.md 2.15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TriggerEvent {
+    /// Every lapse (and relapse) of the action's deadline.
+    Lapse,
+    /// The action is done.
+    Done,
+    /// The action starts.
+    Started,
+}
+
+/// What sets off a triggered shock (model 0.3, DESIGN.md 2.15).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Trigger {
+    /// Which event.
+    pub event: TriggerEvent,
+    /// Of which action.
+    pub action: usize,
+    /// The chance that the shock follows each such event, in [0, 1].
+    pub chance: f64,
+}
+
+/// An outside event arriving as a Poisson process (DESIGN.md 2.8), or answering an event of
+/// the trial (model 0.3, DESIGN.md 2.15).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shock {
     /// Id.
     pub id: String,
     /// Name.
     pub name: String,
-    /// Mean arrivals per 365.25 days.
+    /// Mean arrivals per 365.25 days (0 for a triggered shock).
     pub rate_per_year: f64,
+    /// For a triggered shock, what triggers it; `None` for a Poisson shock.
+    pub trigger: Option<Trigger>,
     /// Whose trust falls.
     pub from: Vec<usize>,
     /// In whom.

@@ -436,6 +436,8 @@ pub(crate) fn compile(ctx: &Ctx, raw: &FileRaw) -> Result<Scenario> {
             walkout_trust,
             review_every: review as u32,
             initial_trust,
+            suspend_trust: 0.0,
+            observer: false,
         });
     }
 
@@ -739,6 +741,8 @@ pub(crate) fn compile(ctx: &Ctx, raw: &FileRaw) -> Result<Scenario> {
             }
         };
         phases[phase].actions.push(k);
+        let compliance = actors.iter().map(|&i| parties[i].compliance).collect();
+        let reciprocity = actors.iter().map(|&i| parties[i].reciprocity).collect();
         actions.push(Action {
             name: r.name.clone().unwrap_or_else(|| id.clone()),
             id,
@@ -752,6 +756,10 @@ pub(crate) fn compile(ctx: &Ctx, raw: &FileRaw) -> Result<Scenario> {
             at_least,
             quantity,
             counterparts: Vec::new(),
+            relative_deadline: None,
+            relapse_every: 0,
+            compliance,
+            reciprocity,
         });
     }
     for (k, p) in phases.iter().enumerate() {
@@ -931,6 +939,7 @@ pub(crate) fn compile(ctx: &Ctx, raw: &FileRaw) -> Result<Scenario> {
             name: r.name.clone().unwrap_or_else(|| id.clone()),
             id,
             rate_per_year: rate,
+            trigger: None,
             from,
             toward,
             trust_drop,
