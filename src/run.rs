@@ -97,10 +97,10 @@ struct Batch {
 }
 
 struct Writers {
-    trials: std::io::BufWriter<std::fs::File>,
-    actions: Option<std::io::BufWriter<std::fs::File>>,
-    summary: std::io::BufWriter<std::fs::File>,
-    points: std::io::BufWriter<std::fs::File>,
+    trials: crate::output::OutFile,
+    actions: Option<crate::output::OutFile>,
+    summary: crate::output::OutFile,
+    points: crate::output::OutFile,
     rows: [u64; 4],
 }
 
@@ -118,24 +118,7 @@ fn io(dir: &RunDir, name: &str) -> impl Fn(std::io::Error) -> Error + use<> {
 /// metric.
 pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
     let c = plan.columns;
-    for p in plan.precision {
-        let known = PointSummary::new(c)
-            .rows(c)
-            .into_iter()
-            .any(|r| r.metric == p.metric);
-        if !known {
-            let names: Vec<String> = PointSummary::new(c)
-                .rows(c)
-                .into_iter()
-                .map(|r| r.metric)
-                .collect();
-            return Err(Error::Usage(format!(
-                "--precision: no metric `{}`; metrics are {}",
-                p.metric,
-                names.join(", ")
-            )));
-        }
-    }
+    check_precision(c, plan.precision)?;
     let mut w = Writers {
         trials: dir.create("trials.csv")?,
         actions: if plan.actions {
@@ -261,6 +244,33 @@ pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
         stats.rows.push(("actions.csv".into(), w.rows[3]));
     }
     Ok(stats)
+}
+
+/// Refuse a precision target on a metric `summary.csv` does not have (checked before the run
+/// folder is touched).
+///
+/// # Errors
+/// [`Error::Usage`] naming the metric and the valid ones.
+pub fn check_precision(c: &Columns, precision: &[Precision]) -> Result<()> {
+    for p in precision {
+        let known = PointSummary::new(c)
+            .rows(c)
+            .into_iter()
+            .any(|r| r.metric == p.metric);
+        if !known {
+            let names: Vec<String> = PointSummary::new(c)
+                .rows(c)
+                .into_iter()
+                .map(|r| r.metric)
+                .collect();
+            return Err(Error::Usage(format!(
+                "--precision: no metric `{}`; metrics are {}",
+                p.metric,
+                names.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Whether every precision target holds for this point's summary so far.

@@ -258,24 +258,6 @@ pub fn run(args: RunArgs) -> Result<()> {
             None => d,
         }
     });
-    // A job array may be resubmitted: a shard already finished is left alone.
-    if let Some(si) = &shard_info
-        && let Ok(m) = negsim::shard::read_manifest(&out)
-        && m.run_id == run_id
-        && m.shard
-            .as_ref()
-            .is_some_and(|s| s.index == si.index && s.count == si.count)
-        && !args.force
-    {
-        eprintln!(
-            "negsim: shard {}/{} of this run is already finished in {}; nothing to do",
-            si.index,
-            si.count,
-            out.display()
-        );
-        return Ok(());
-    }
-    let dir = RunDir::prepare(&out, args.force)?;
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
         if let Some(n) = args.threads {
@@ -287,6 +269,34 @@ pub fn run(args: RunArgs) -> Result<()> {
         b.build()
             .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?
     };
+    negsim::run::check_precision(&columns, &precision)?;
+    // Everything is valid: only now is the folder looked at, and locked.
+    let dir = RunDir::open(&out)?;
+    // A job array may be resubmitted: a shard already finished is left alone, once its files
+    // are verified against its manifest.
+    if let Some(si) = &shard_info
+        && !args.force
+        && dir.contents()?.finished
+        && let Ok(m) = negsim::shard::read_manifest(&out)
+        && m.run_id == run_id
+        && m.shard
+            .as_ref()
+            .is_some_and(|s| s.index == si.index && s.count == si.count)
+    {
+        let who = format!("shard {}/{} ({})", si.index, si.count, out.display());
+        negsim::output::verify(&out)?.into_result(
+            &who,
+            "this shard is finished but its files differ from its manifest; run it again with --force",
+        )?;
+        eprintln!(
+            "negsim: shard {}/{} of this run is already finished in {} (verified); nothing to do",
+            si.index,
+            si.count,
+            out.display()
+        );
+        return Ok(());
+    }
+    dir.clear(args.force)?;
     let plan = Plan {
         points: &points,
         columns: &columns,
@@ -320,13 +330,11 @@ pub fn run(args: RunArgs) -> Result<()> {
         outputs: stats
             .rows
             .iter()
-            .map(|(f, r)| OutputInfo {
-                file: f.clone(),
-                rows: *r,
-            })
+            .map(|(f, r)| dir.output(f, *r))
             .chain(std::iter::once(OutputInfo {
                 file: "manifest.json".into(),
                 rows: 1,
+                sha256: String::new(),
             }))
             .collect(),
         threads: pool.current_num_threads(),

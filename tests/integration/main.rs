@@ -11,6 +11,7 @@ mod equivalence;
 mod inspect;
 mod report;
 mod rules;
+mod safety;
 mod shards;
 mod sweeps;
 mod validation;
