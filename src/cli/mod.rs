@@ -4,7 +4,9 @@
 //! option), 1 for anything else (I/O, a refused overwrite). Errors print as `error: ...`.
 
 mod check;
+mod folder;
 mod graph;
+mod headline;
 mod merge;
 mod report;
 mod run;

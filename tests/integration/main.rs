@@ -4,6 +4,7 @@
 //! flake: a failure means the distribution changed.
 
 mod allocation;
+mod bounds;
 mod cli_run;
 mod common;
 mod compat;
