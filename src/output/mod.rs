@@ -4,7 +4,7 @@
 //! A folder that holds `manifest.json` holds a finished run and is never overwritten without
 //! `--force`; a folder with CSV files but no manifest holds an unfinished run, also kept
 //! unless `--force` is given. [`rundir`] guards the folder (one writer, nothing foreign
-//! replaced), [`verify`] checks a finished run against its manifest.
+//! replaced), [`verify`](mod@verify) checks a finished run against its manifest.
 
 pub mod actions;
 pub mod columns;

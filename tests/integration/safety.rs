@@ -504,3 +504,47 @@ fn foreign_special_and_unfinished_folders_are_refused() {
     fs::create_dir(d.join("e")).unwrap();
     ok(d, &["run", "--trials", "100", "--out", "e"]);
 }
+
+#[test]
+fn merge_and_report_wait_for_no_one_they_are_refused_by_a_held_lock() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let [_, _] = two_shards(d);
+    // This test process holds the lock of `merged` and of `shard-0`, as a running negsim would.
+    let hold = |dir: &Path| {
+        fs::create_dir_all(dir).unwrap();
+        let f = fs::File::create(dir.join(".negsim.lock")).unwrap();
+        f.try_lock().unwrap();
+        fs::write(
+            dir.join(".negsim.lock"),
+            format!(
+                "pid={}\nhost=here\nsince=2026-12-01T00:00:00Z\n",
+                std::process::id()
+            ),
+        )
+        .unwrap();
+        f
+    };
+    let held = hold(&d.join("merged"));
+    let m = run_in(d, &["merge", "shard-0", "shard-1", "--out", "merged"]);
+    assert_eq!(code(&m), 1, "{}", stderr(&m));
+    let e = stderr(&m);
+    assert!(
+        e.contains("is in use") && e.contains(&format!("pid {} on here", std::process::id())),
+        "{e}"
+    );
+    assert!(!d.join("merged/trials.csv").exists());
+    drop(held);
+    fs::remove_file(d.join("merged/.negsim.lock")).unwrap();
+    ok(d, &["merge", "shard-0", "shard-1", "--out", "merged"]);
+
+    let held = hold(&d.join("shard-0"));
+    let r = run_in(d, &["report", "shard-0"]);
+    assert_eq!(code(&r), 1, "{}", stderr(&r));
+    assert!(stderr(&r).contains("is in use"), "{}", stderr(&r));
+    assert!(!d.join("shard-0/report").exists());
+    drop(held);
+    ok(d, &["report", "shard-0"]);
+    assert!(d.join("shard-0/report/report.html").exists());
+    assert!(!d.join("shard-0/.negsim.lock").exists());
+}
