@@ -3,8 +3,11 @@
 //! Trials are cut into fixed-size batches; a window of batches runs in parallel with rayon
 //! (each worker reusing one [`Trial`]'s buffers, all sharing the point's compiled plan), and
 //! while the next window runs, the previous one's rows are written in (point, trial) order
-//! and its summaries merged. Memory holds one window of rows and one
-//! constant-size summary per point, never the whole run. Because trial `k` of every point
+//! and its summaries merged. Memory holds one window of rows, the summary of the point being
+//! written and the compiled points of the two windows in flight, never the whole run: the
+//! batches are generated as each window comes up (nothing is listed up front, so
+//! `--trials 10^12` starts at once) and a point is compiled ([`Points`]) when its first batch
+//! comes up and dropped after its last. Because trial `k` of every point
 //! draws from its own stream (see [`crate::rng`]) and summaries do not depend on arrival order,
 //! the bytes written are the same for any thread count, batch size or shard split.
 
@@ -154,7 +157,8 @@ fn io(dir: &RunDir, name: &str) -> impl Fn(std::io::Error) -> Error + use<> {
 ///
 /// # Errors
 /// [`Error::Io`] when a file cannot be written; [`Error::Usage`] for an unknown precision
-/// metric.
+/// metric, no trials, or more (point, trial) pairs than fit in a `u64`; the error of a point
+/// that does not compile when the run reaches it.
 pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
     let c = plan.columns;
     check_precision(c, plan.precision)?;
@@ -181,6 +185,9 @@ pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
     if let Some(a) = w.actions.as_mut() {
         a.write_all(actions::header(c).as_bytes())
             .map_err(io(dir, "actions.csv"))?;
+    }
+    if plan.trials == 0 {
+        return Err(Error::Usage("--trials must be at least 1".into()));
     }
     let master = rng::master(plan.seed);
     let n_points = plan.points.count();

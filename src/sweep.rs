@@ -484,6 +484,31 @@ mod tests {
     }
 
     #[test]
+    fn probes_differ_from_point_0_in_one_parameter_and_limits_hold() {
+        let v = [
+            Vary::parse("a.b=1,2").unwrap(),
+            Vary::parse("c.d=10").unwrap(),
+            Vary::parse("e.f=5,6,7").unwrap(),
+        ];
+        let sp = space(&v, Design::Grid, 0, &[]).unwrap();
+        assert_eq!(sp.len(), 6);
+        assert_eq!(sp.probes(), vec![0, 1, 3]);
+        assert_eq!(sp.values(3), vec![2., 10., 5.]);
+        assert_eq!(sp.values(5), vec![2., 10., 7.]);
+        let twice = [Vary::parse("a.b=1").unwrap(), Vary::parse("a.b=2").unwrap()];
+        assert!(space(&twice, Design::Grid, 0, &[]).is_err());
+        let big = [
+            Vary::parse("a.b=0:1:1000").unwrap(),
+            Vary::parse("c.d=0:1:1001").unwrap(),
+        ];
+        assert!(space(&big, Design::Grid, 0, &[]).is_err());
+        let r = [Vary::parse("a.b=0..1").unwrap()];
+        let lhs = |n| space(&r, Design::Lhs { points: n }, 0, &[false]);
+        assert!(lhs(MAX_POINTS + 1).is_err());
+        assert_eq!(lhs(3).unwrap().len(), 3);
+    }
+
+    #[test]
     fn lhs_fills_every_stratum_once_and_is_seeded() {
         let v = [
             Vary::parse("a.b=0..1").unwrap(),

@@ -362,3 +362,23 @@ fn a_sweep_headline_is_a_table_of_points() {
         "{one}"
     );
 }
+
+#[test]
+fn a_study_without_out_runs_into_a_folder_named_after_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo("scenarios/second-phase-2007.toml");
+    std::fs::write(
+        tmp.path().join("my-study.toml"),
+        format!(
+            "[study]\nscenario = \"{}\"\ntrials = 50\nvary = [\"party.DPRK.compliance=0.3,0.5\"]\n",
+            scenario.display()
+        ),
+    )
+    .unwrap();
+    let (code, err) = run_in(tmp.path(), &["run", "--study", "my-study.toml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        tmp.path().join("output/my-study/manifest.json").is_file(),
+        "{err}"
+    );
+}
