@@ -37,10 +37,7 @@ const SKIPS: &[(&str, &str)] = &[
         "scripts/slurm-test.sh",
         "starts a Slurm cluster as root (run by `bash .ci/run`)",
     ),
-    (
-        "scripts/render-report.sh",
-        "needs headless Chromium",
-    ),
+    ("scripts/render-report.sh", "needs headless Chromium"),
 ];
 
 /// Pipes into optional tools: only the part before the pipe is run.
@@ -302,10 +299,7 @@ fn run_command(sb: &Sandbox, c: &Cmd, rep: &mut Report) -> Option<Ran> {
     }
     for (pipe, why) in OPTIONAL_PIPES {
         if let Some(i) = text.find(pipe) {
-            rep.note(
-                c.line,
-                format!("ran only `{}` ({why})", text[..i].trim()),
-            );
+            rep.note(c.line, format!("ran only `{}` ({why})", text[..i].trim()));
             text = text[..i].trim().to_string();
         }
     }
@@ -426,18 +420,14 @@ fn check_text_block(sb: &Sandbox, b: &Block, last: Option<&Ran>, rep: &mut Repor
         }
     } else if first.starts_with("trial ") && first.contains(" of ") {
         // The trace named in the prose just before the block.
-        let cmd = b
-            .prose
-            .iter()
-            .rev()
-            .find_map(|(n, l)| {
-                l.split('`')
-                    .skip(1)
-                    .step_by(2)
-                    .filter(|s| s.starts_with("negsim trace"))
-                    .last()
-                    .map(|s| (*n, s.to_string()))
-            });
+        let cmd = b.prose.iter().rev().find_map(|(n, l)| {
+            l.split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|s| s.starts_with("negsim trace"))
+                .last()
+                .map(|s| (*n, s.to_string()))
+        });
         let Some((n, cmd)) = cmd else {
             return rep.fail(
                 b.line,
@@ -464,7 +454,10 @@ fn check_text_block(sb: &Sandbox, b: &Block, last: Option<&Ran>, rep: &mut Repor
         }
         rep.note(b.line, format!("checked: the excerpt of `{cmd}`"));
     } else {
-        rep.note(b.line, format!("text block not checked (`{first}`): not the output of a command"));
+        rep.note(
+            b.line,
+            format!("text block not checked (`{first}`): not the output of a command"),
+        );
     }
 }
 
@@ -478,9 +471,15 @@ fn check_study_table(readme: &str, runs: &[Ran], rep: &mut Report) {
     else {
         return;
     };
-    let Some(run) = runs.iter().rev().find(|r| r.line < start + 1 && r.text.contains("--study"))
+    let Some(run) = runs
+        .iter()
+        .rev()
+        .find(|r| r.line < start + 1 && r.text.contains("--study"))
     else {
-        return rep.fail(start + 1, "study table with no `--study` run before it".into());
+        return rep.fail(
+            start + 1,
+            "study table with no `--study` run before it".into(),
+        );
     };
     let Some(dir) = &run.dir else {
         return rep.fail(run.line, "the study run printed no folder".into());
@@ -497,8 +496,15 @@ fn check_study_table(readme: &str, runs: &[Ran], rep: &mut Report) {
     );
     let (mean, lo, hi) = (col("mean"), col("ci95_low"), col("ci95_high"));
     let mut cell: HashMap<(String, String), String> = HashMap::new();
-    for r in rows.iter().filter(|r| r.get(mc).map(String::as_str) == Some("p_completed")) {
-        let f = |i: usize| r.get(i).and_then(|s| s.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    for r in rows
+        .iter()
+        .filter(|r| r.get(mc).map(String::as_str) == Some("p_completed"))
+    {
+        let f = |i: usize| {
+            r.get(i)
+                .and_then(|s| s.parse::<f64>().ok())
+                .unwrap_or(f64::NAN)
+        };
         let k = |i: usize| r.get(i).cloned().unwrap_or_default();
         cell.insert(
             (k(dc), k(uc)),
@@ -517,7 +523,11 @@ fn check_study_table(readme: &str, runs: &[Ran], rep: &mut Report) {
         if !l.starts_with('|') {
             break;
         }
-        let cells: Vec<&str> = l.split('|').map(str::trim).filter(|s| !s.is_empty()).collect();
+        let cells: Vec<&str> = l
+            .split('|')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
         for (j, want) in cells.iter().skip(1).enumerate() {
             let key = (cells[0].to_string(), us.get(j).cloned().unwrap_or_default());
             let got = cell.get(&key).cloned().unwrap_or_else(|| "nothing".into());
@@ -533,7 +543,10 @@ fn check_study_table(readme: &str, runs: &[Ran], rep: &mut Report) {
             checked += 1;
         }
     }
-    rep.note(start + 1, format!("checked: {checked} cells of the study table"));
+    rep.note(
+        start + 1,
+        format!("checked: {checked} cells of the study table"),
+    );
     // "It runs 15 points × 20,000 trials"
     if let Some((n, l)) = lines
         .iter()
@@ -546,7 +559,7 @@ fn check_study_table(readme: &str, runs: &[Ran], rep: &mut Report) {
         let trials = it.nth(2).unwrap_or("").replace(',', "");
         let got = read_csv(&dir.join("points.csv")).map(|(h, rows)| {
             let t = h.iter().position(|c| c == "trials").unwrap_or(usize::MAX);
-            let all: Vec<&str> = rows.iter().filter_map(|r| r.get(t)).map(String::as_str).collect();
+            let all: Vec<String> = rows.iter().filter_map(|r| r.get(t)).cloned().collect();
             (rows.len().to_string(), all)
         });
         match got {
@@ -555,7 +568,9 @@ fn check_study_table(readme: &str, runs: &[Ran], rep: &mut Report) {
             }
             other => rep.fail(
                 n + 1,
-                format!("the study should run {pts} points × {trials} trials; points.csv says {other:?}"),
+                format!(
+                    "the study should run {pts} points × {trials} trials; points.csv says {other:?}"
+                ),
             ),
         }
     }
@@ -581,7 +596,10 @@ fn readme_commands_and_figures() {
                 }
             }
             "text" => check_text_block(&sb, &b, runs.last(), &mut rep),
-            "python" => rep.note(b.line, "python block not run: needs Python with pandas".into()),
+            "python" => rep.note(
+                b.line,
+                "python block not run: needs Python with pandas".into(),
+            ),
             _ => {}
         }
     }
