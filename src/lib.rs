@@ -7,8 +7,14 @@
 //! trusts the parties whose actions its own is paired with. negsim runs many seeded trials
 //! and writes tidy CSV files.
 //!
-//! The model's exact semantics are in `DESIGN.md` section 2; the engine does exactly that,
-//! and [`engine`] explains how (the order of a day, and why skipping ahead is exact).
+//! The model's exact semantics, model version 0.3, are in `docs/MODEL.md` in the repository:
+//! section 2 (rules 2.1 to 2.16: time and the order of a day, parties, actions, the chance to
+//! act, trust, walkouts, durations, shocks, phases, exactness, then the 0.3 mechanisms), the
+//! scenario files (3), the seeding rule (4, and [`rng`]) and the outputs (5). Code comments
+//! cite it by section ("MODEL.md 2.13"). The engine does exactly that, and [`engine`]
+//! explains how (the order of a day, and why skipping ahead is exact). The documents the
+//! reference scenarios encode are cited in `docs/SOURCES.md`; to cite negsim itself, see
+//! `CITATION.cff`.
 //!
 //! ## Layout
 //!

@@ -10,6 +10,7 @@ mod common;
 mod compat;
 mod equivalence;
 mod inspect;
+mod readme;
 mod report;
 mod rules;
 mod safety;
