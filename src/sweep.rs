@@ -357,8 +357,8 @@ pub struct Sweep<'d> {
 }
 
 impl Sweep<'_> {
-    /// Compile every point once (so a bad value is an error before any trial runs), keeping
-    /// only the [`Space::probes`] points.
+    /// Compile every point once (so a bad value is an error before any trial runs), on every
+    /// core, keeping only the [`Space::probes`] points.
     ///
     /// # Errors
     /// The first point that does not compile, named with its parameters.
@@ -366,15 +366,20 @@ impl Sweep<'_> {
         for v in self.varies {
             self.doc.check_path(&v.path)?;
         }
-        let probes = self.space.probes();
-        let mut kept = Vec::new();
-        for i in 0..self.space.len() {
-            let p = self.build(i)?;
-            if probes.contains(&i) {
-                kept.push(p);
-            }
+        // On every core; the error reported is the first failing point's, whatever the
+        // threads.
+        use rayon::prelude::*;
+        let failed = (0..self.space.len())
+            .into_par_iter()
+            .find_map_first(|i| self.build(i).err());
+        if let Some(e) = failed {
+            return Err(e);
         }
-        Ok(kept)
+        self.space
+            .probes()
+            .into_iter()
+            .map(|i| self.build(i))
+            .collect()
     }
 
     /// Compile point `i`.

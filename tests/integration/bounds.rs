@@ -382,3 +382,28 @@ fn a_study_without_out_runs_into_a_folder_named_after_it() {
         "{err}"
     );
 }
+
+#[test]
+fn the_first_bad_point_is_named_whatever_the_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut values: Vec<String> = (0..300).map(|i| format!("0.{i:03}")).collect();
+    values[137] = "1.5".into();
+    values[250] = "2.5".into();
+    let vary = format!("party.DPRK.compliance={}", values.join(","));
+    for threads in ["1", "2"] {
+        let err = bad(
+            tmp.path(),
+            &[
+                "run",
+                "--trials",
+                "1",
+                "--threads",
+                threads,
+                "--vary",
+                &vary,
+            ],
+            &["sweep point 137", "1.5"],
+        );
+        assert!(!err.contains("2.5"), "{err}");
+    }
+}
