@@ -1,6 +1,7 @@
 //! Actions: actors, phase, deadline, duration, requirements, quantity, counterparts.
 
 use super::structure::find_cycle;
+use super::timing::{Deadline, compile_deadline, per_actor, relapse_days};
 use super::*;
 use crate::duration::Duration;
 use std::collections::BTreeSet;
@@ -15,7 +16,8 @@ pub(super) fn compile_actions(
     phase_ids: &Ids,
     parties: &[Party],
     phases: &mut [Phase],
-) -> Result<(Vec<Action>, Vec<String>)> {
+    scenario_relapse: u32,
+) -> Result<(Ids, Vec<Action>, Vec<String>)> {
     let n = parties.len();
     // ---- actions
     if raw.action.is_empty() {
@@ -80,19 +82,16 @@ pub(super) fn compile_actions(
         )?;
         let phase = phase_ids.get(ctx, ph, &who)?;
         // Deadline.
-        let deadline = match &r.deadline {
-            Some(d) => {
-                let date = parse_date(ctx, d, &format!("{who}: deadline"))?;
-                let day = days_between(start, date);
-                if day < 0 {
-                    return Err(ctx.err(
-                        Some(d.span()),
-                        format!("{who}: deadline {date} is before the scenario start {start}"),
-                    ));
-                }
-                Some(day.min(i64::from(u32::MAX - 2)) as u32)
-            }
-            None => None,
+        let (deadline, relative_deadline) = match &r.deadline {
+            Some(d) => match compile_deadline(ctx, d, start, &action_ids, k, &who)? {
+                Deadline::Day(day) => (Some(day), None),
+                Deadline::Relative(rel) => (None, Some(rel)),
+            },
+            None => (None, None),
+        };
+        let relapse_every = match &r.relapse_every_days {
+            Some(v) => relapse_days(ctx, v, &format!("{who}: relapse_every_days"))?,
+            None => scenario_relapse,
         };
         // Duration.
         let duration = match &r.duration {
@@ -203,8 +202,26 @@ pub(super) fn compile_actions(
             }
         };
         phases[phase].actions.push(k);
-        let compliance = actors.iter().map(|&i| parties[i].compliance).collect();
-        let reciprocity = actors.iter().map(|&i| parties[i].reciprocity).collect();
+        let compliance = per_actor(
+            ctx,
+            r.compliance.as_ref(),
+            "compliance",
+            true,
+            &actors,
+            party_ids,
+            |i| parties[i].compliance,
+            &who,
+        )?;
+        let reciprocity = per_actor(
+            ctx,
+            r.reciprocity.as_ref(),
+            "reciprocity",
+            false,
+            &actors,
+            party_ids,
+            |i| parties[i].reciprocity,
+            &who,
+        )?;
         actions.push(Action {
             name: r.name.clone().unwrap_or_else(|| id.clone()),
             id,
@@ -218,8 +235,8 @@ pub(super) fn compile_actions(
             at_least,
             quantity,
             counterparts: Vec::new(),
-            relative_deadline: None,
-            relapse_every: 0,
+            relative_deadline,
+            relapse_every,
             compliance,
             reciprocity,
         });
@@ -275,7 +292,8 @@ pub(super) fn compile_actions(
             .map(|&i| {
                 let c: Vec<usize> = named.iter().copied().filter(|&j| j != i).collect();
                 if c.is_empty() {
-                    (0..n).filter(|&j| j != i).collect()
+                    // All the other non-observer parties (docs/MODEL.md 2.14).
+                    (0..n).filter(|&j| j != i && !parties[j].observer).collect()
                 } else {
                     c
                 }
@@ -284,7 +302,7 @@ pub(super) fn compile_actions(
         actions[k].counterparts = counterparts;
     }
 
-    Ok((actions, units))
+    Ok((action_ids, actions, units))
 }
 
 fn compile_duration(ctx: &Ctx, d: &Spanned<DurationRaw>, who: &str) -> Result<Duration> {

@@ -11,6 +11,7 @@ mod parties;
 mod phases;
 mod shocks;
 mod structure;
+mod timing;
 
 pub use structure::{BestCase, best_case};
 
@@ -306,7 +307,11 @@ pub(crate) fn compile(ctx: &Ctx, raw: &FileRaw) -> Result<Scenario> {
     let (party_ids, parties) = parties::compile_parties(ctx, raw, scenario_review)?;
     let n = parties.len();
     let (phase_ids, mut phases) = phases::compile_phases(ctx, raw, start)?;
-    let (actions, units) = actions::compile_actions(
+    let scenario_relapse = match &s.relapse_every_days {
+        Some(v) => timing::relapse_days(ctx, v, "[scenario] relapse_every_days")?,
+        None => 0,
+    };
+    let (action_ids, actions, units) = actions::compile_actions(
         ctx,
         raw,
         start,
@@ -314,8 +319,9 @@ pub(crate) fn compile(ctx: &Ctx, raw: &FileRaw) -> Result<Scenario> {
         &phase_ids,
         &parties,
         &mut phases,
+        scenario_relapse,
     )?;
-    let shocks = shocks::compile_shocks(ctx, raw, start, horizon, &party_ids)?;
+    let shocks = shocks::compile_shocks(ctx, raw, start, horizon, &party_ids, &action_ids)?;
 
     let mut actions_of = vec![Vec::new(); n];
     for (k, a) in actions.iter().enumerate() {
@@ -391,3 +397,6 @@ mod tests {
         assert!(!valid_id("x@started"));
     }
 }
+
+#[cfg(test)]
+mod tests_03;

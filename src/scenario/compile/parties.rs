@@ -48,12 +48,19 @@ pub(super) fn compile_parties(
     // [defaults] values in range (named as such, so the user knows where to look).
     {
         let span = dspan.clone().unwrap_or(0..0);
+        if let Some(o) = &dflt.observer {
+            return Err(ctx.err(
+                Some(o.span()),
+                "[defaults] observer is not valid here: observer is set per party; write observer = true in the [[party]] of each verifier",
+            ));
+        }
         for (what, v) in [
             ("compliance", dflt.compliance),
             ("initial_trust", dflt.initial_trust),
             ("trust_gain", dflt.trust_gain),
             ("trust_loss", dflt.trust_loss),
             ("walkout_trust", dflt.walkout_trust),
+            ("suspend_trust", dflt.suspend_trust),
         ] {
             if let Some(x) = v {
                 check_unit(ctx, span.clone(), &format!("[defaults] {what}"), x)?;
@@ -102,6 +109,7 @@ pub(super) fn compile_parties(
         let trust_gain = unit(r.trust_gain, dflt.trust_gain, "trust_gain", 0.1)?;
         let trust_loss = unit(r.trust_loss, dflt.trust_loss, "trust_loss", 0.2)?;
         let walkout_trust = unit(r.walkout_trust, dflt.walkout_trust, "walkout_trust", 0.0)?;
+        let suspend_trust = unit(r.suspend_trust, dflt.suspend_trust, "suspend_trust", 0.0)?;
         let reciprocity = r.reciprocity.or(dflt.reciprocity).unwrap_or(1.0);
         if !(reciprocity.is_finite() && reciprocity >= 0.0) {
             return Err(ctx.err(
@@ -149,8 +157,8 @@ pub(super) fn compile_parties(
             walkout_trust,
             review_every: review as u32,
             initial_trust,
-            suspend_trust: 0.0,
-            observer: false,
+            suspend_trust,
+            observer: r.observer.unwrap_or(false),
         });
     }
 

@@ -1,5 +1,7 @@
-//! Shocks: rates, who loses trust in whom, pauses, windows.
+//! Shocks: rates or triggers (docs/MODEL.md 2.15), who loses trust in whom, pauses,
+//! windows (dates or day numbers).
 
+use super::timing::day_of;
 use super::*;
 
 /// Compile every `[[shock]]`, in declaration order.
@@ -9,6 +11,7 @@ pub(super) fn compile_shocks(
     start: NaiveDate,
     horizon: u32,
     party_ids: &Ids,
+    action_ids: &Ids,
 ) -> Result<Vec<Shock>> {
     // ---- shocks
     let mut shock_ids = Ids::new("shock");
@@ -26,13 +29,23 @@ pub(super) fn compile_shocks(
         shock_ids.add(ctx, idv)?;
         let id = idv.get_ref().clone();
         let who = format!("shock `{id}`");
-        let rate = *required(
-            ctx,
-            &r.rate_per_year,
-            span.clone(),
-            &format!("{who}: rate_per_year"),
-            "mean arrivals per 365.25 days, e.g. rate_per_year = 0.5",
-        )?;
+        let trigger = compile_trigger(ctx, r, action_ids, &who)?;
+        let rate = match (&r.rate_per_year, &trigger) {
+            (Some(_), Some(_)) => {
+                return Err(ctx.err(
+                    r.on.as_ref().map(|o| o.span()).or(Some(span.clone())),
+                    format!("{who} gives both rate_per_year and on; give one: rate_per_year for arrivals at random, on = {{ lapse | done | started = \"<action id>\" }} for a shock that answers an event"),
+                ));
+            }
+            (None, Some(_)) => 0.0,
+            _ => *required(
+                ctx,
+                &r.rate_per_year,
+                span.clone(),
+                &format!("{who}: rate_per_year"),
+                "mean arrivals per 365.25 days, e.g. rate_per_year = 0.5 (or, for a shock that answers an event, on = { lapse = \"<action id>\" })",
+            )?,
+        };
         if !(rate.is_finite() && rate >= 0.0) {
             return Err(ctx.err(
                 Some(span.clone()),
@@ -91,30 +104,22 @@ pub(super) fn compile_shocks(
                     return Err(ctx.err(
                         Some(w.span()),
                         format!(
-                            "{who}: window must be [first date, last date], not {} dates",
+                            "{who}: window must be [first, last] (dates or day numbers), not {} values",
                             v.len()
                         ),
                     ));
                 }
-                let mut ds = [start; 2];
-                for (slot, dv) in ds.iter_mut().zip(v) {
-                    *slot = parse_date(
-                        ctx,
-                        &Spanned::new(w.span(), dv.clone()),
-                        &format!("{who}: window"),
-                    )?;
-                }
-                if ds[1] < ds[0] {
+                let what = format!("{who}: window");
+                let (d0, s0) = day_of(ctx, w.span(), &v[0], start, &what)?;
+                let (d1, s1) = day_of(ctx, w.span(), &v[1], start, &what)?;
+                if d1 < d0 {
                     return Err(ctx.err(
                         Some(w.span()),
-                        format!(
-                            "{who}: window ends ({}) before it begins ({})",
-                            ds[1], ds[0]
-                        ),
+                        format!("{who}: window ends ({s1}) before it begins ({s0})"),
                     ));
                 }
-                let first = days_between(start, ds[0]).max(0);
-                let last = days_between(start, ds[1]).min(i64::from(horizon));
+                let first = d0.max(0);
+                let last = d1.min(i64::from(horizon));
                 if last < 0 || first > last {
                     // The window lies outside the simulated days: an empty window.
                     (1, 0)
@@ -127,7 +132,7 @@ pub(super) fn compile_shocks(
             name: r.name.clone().unwrap_or_else(|| id.clone()),
             id,
             rate_per_year: rate,
-            trigger: None,
+            trigger,
             from,
             toward,
             trust_drop,
@@ -138,4 +143,54 @@ pub(super) fn compile_shocks(
         });
     }
     Ok(shocks)
+}
+
+/// A shock's `on` and `chance` (docs/MODEL.md 2.15), or `None` for a Poisson shock.
+fn compile_trigger(
+    ctx: &Ctx,
+    r: &ShockRaw,
+    action_ids: &Ids,
+    who: &str,
+) -> Result<Option<Trigger>> {
+    let Some(on) = &r.on else {
+        if let Some(c) = &r.chance {
+            return Err(ctx.err(
+                Some(c.span()),
+                format!("{who}: chance goes with on = {{ lapse | done | started = \"<action id>\" }}; a shock with rate_per_year arrives at random"),
+            ));
+        }
+        return Ok(None);
+    };
+    let t = on.get_ref();
+    let given: Vec<(TriggerEvent, &String)> = [
+        (TriggerEvent::Lapse, &t.lapse),
+        (TriggerEvent::Done, &t.done),
+        (TriggerEvent::Started, &t.started),
+    ]
+    .into_iter()
+    .filter_map(|(e, v)| v.as_ref().map(|v| (e, v)))
+    .collect();
+    let [(event, target)] = given.as_slice() else {
+        return Err(ctx.err(
+            Some(on.span()),
+            format!(
+                "{who}: on must have exactly one key, lapse, done or started (e.g. on = {{ lapse = \"<action id>\" }}), not {}",
+                given.len()
+            ),
+        ));
+    };
+    let action = action_ids.get(
+        ctx,
+        &Spanned::new(on.span(), (*target).clone()),
+        &format!("{who}: on"),
+    )?;
+    let chance = match &r.chance {
+        Some(c) => check_unit(ctx, c.span(), &format!("{who}: chance"), *c.get_ref())?,
+        None => 1.0,
+    };
+    Ok(Some(Trigger {
+        event: *event,
+        action,
+        chance,
+    }))
 }
