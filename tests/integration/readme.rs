@@ -2,6 +2,7 @@
 //! temporary copy of the repository, and every figure the README quotes that a seed fixes is
 //! compared with what the commands print or write.
 //!
+//! - The copy holds the whole repository but `target/`, `output/`, `.git` and `fuzz/`.
 //! - `negsim ...` lines run through `sh -c` with the `negsim` built for these tests first on
 //!   `PATH` (`cargo run --release -- ARGS` is read as `negsim ARGS`: that is what it runs).
 //! - `cargo build`/`cargo test`/`cargo bench`/`cargo doc` lines are not run again (this test
@@ -42,7 +43,19 @@ const SKIPS: &[(&str, &str)] = &[
         "starts a Slurm cluster as root (run by `bash .ci/run`)",
     ),
     ("scripts/render-report.sh", "needs headless Chromium"),
+    (
+        "negsim calibrate",
+        "takes minutes (ABC by sequential Monte Carlo); calibration has its own tests",
+    ),
+    ("pip install", "needs Python"),
+    ("maturin", "needs Python and maturin"),
 ];
+
+/// Top-level entries of the repository not copied into the sandbox: built or written there.
+const NOT_COPIED: &[&str] = &["target", "output", ".git", "fuzz"];
+
+/// A command slower than this is named in the log, as a candidate for [`SKIPS`].
+const SLOW_SECONDS: f64 = 60.0;
 
 /// Pipes into optional tools: only the part before the pipe is run.
 const OPTIONAL_PIPES: &[(&str, &str)] = &[("| dot ", "Graphviz `dot` is optional")];
@@ -77,8 +90,18 @@ impl Sandbox {
         let tmp = tempfile::tempdir().expect("temporary folder");
         let root = tmp.path().join("repo");
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        for d in ["scenarios", "tests/data", "examples", "scripts", "docs"] {
-            copy_dir(&repo.join(d), &root.join(d));
+        // Everything a command may read: the whole repository but what is built or written.
+        std::fs::create_dir_all(&root).unwrap();
+        for e in std::fs::read_dir(repo).unwrap().flatten() {
+            let name = e.file_name();
+            if NOT_COPIED.iter().any(|n| name == *n) {
+                continue;
+            }
+            if e.path().is_dir() {
+                copy_dir(&e.path(), &root.join(&name));
+            } else {
+                std::fs::copy(e.path(), root.join(&name)).unwrap();
+            }
         }
         let bin = tmp.path().join("bin");
         std::fs::create_dir_all(&bin).unwrap();
@@ -178,10 +201,14 @@ fn run_command(sb: &Sandbox, c: &Cmd, rep: &mut Report) -> Option<Ran> {
         );
         return None;
     }
-    rep.note(
-        c.line,
-        format!("ran `{text}` ({:.1} s)", t0.elapsed().as_secs_f64()),
-    );
+    let secs = t0.elapsed().as_secs_f64();
+    rep.note(c.line, format!("ran `{text}` ({secs:.1} s)"));
+    if secs > SLOW_SECONDS {
+        rep.note(
+            c.line,
+            format!("slow: {secs:.0} s; consider a smaller budget or an entry in SKIPS"),
+        );
+    }
     let dir = printed_dir(&output).map(|d| sb.root.join(d));
     // `# -> DIR` and `# writes DIR`.
     let promised = c
