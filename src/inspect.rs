@@ -378,7 +378,10 @@ fn table(rows: &[Vec<String>], indent: &str) -> String {
             if c + 1 == r.len() {
                 line.push_str(cell);
             } else {
-                let _ = write!(line, "{cell:<w$}  ", w = width[c]);
+                // Padded by hand: `{:<w$}` panics for widths of 65,536 and more.
+                line.push_str(cell);
+                let pad = width[c].saturating_sub(cell.chars().count()) + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
             }
         }
         out.push_str(line.trim_end());

@@ -20,6 +20,11 @@ pub type TrialRng = ChaCha8Rng;
 /// Word position at which a trial's shock arrivals are drawn.
 pub const SHOCK_WORD_POS: u128 = 1 << 64;
 
+/// Word position at which a trial's triggered-shock coins are drawn (model 0.3, MODEL.md
+/// 2.15): one draw per triggering event, whatever the chance, so that adding a triggered
+/// shock or varying its chance moves no other draw.
+pub const TRIGGER_WORD_POS: u128 = 1 << 65;
+
 /// The key shared by every trial of a run: derive once, then [`for_trial`] per trial.
 pub fn master(seed: u64) -> TrialRng {
     ChaCha8Rng::seed_from_u64(seed)
@@ -42,6 +47,13 @@ pub fn trial_rng(seed: u64, trial: u64) -> TrialRng {
 pub fn shock_rng(trial_rng: &TrialRng) -> TrialRng {
     let mut rng = trial_rng.clone();
     rng.set_word_pos(SHOCK_WORD_POS);
+    rng
+}
+
+/// The triggered-shock stream of a trial: the trial's stream from word [`TRIGGER_WORD_POS`].
+pub fn trigger_rng(trial_rng: &TrialRng) -> TrialRng {
+    let mut rng = trial_rng.clone();
+    rng.set_word_pos(TRIGGER_WORD_POS);
     rng
 }
 

@@ -3,8 +3,11 @@
 //! Trials are cut into fixed-size batches; a window of batches runs in parallel with rayon
 //! (each worker reusing one [`Trial`]'s buffers, all sharing the point's compiled plan), and
 //! while the next window runs, the previous one's rows are written in (point, trial) order
-//! and its summaries merged. Memory holds one window of rows and one
-//! constant-size summary per point, never the whole run. Because trial `k` of every point
+//! and its summaries merged. Memory holds one window of rows, the summary of the point being
+//! written and the compiled points of the two windows in flight, never the whole run: the
+//! batches are generated as each window comes up (nothing is listed up front, so
+//! `--trials 10^12` starts at once) and a point is compiled ([`Points`]) when its first batch
+//! comes up and dropped after its last. Because trial `k` of every point
 //! draws from its own stream (see [`crate::rng`]) and summaries do not depend on arrival order,
 //! the bytes written are the same for any thread count, batch size or shard split.
 
@@ -19,6 +22,10 @@ use crate::rng::{self, TrialRng};
 use rayon::prelude::*;
 use std::io::Write;
 use std::sync::Arc;
+
+/// The most worker threads a run accepts (`--threads`): far more than any machine's cores,
+/// and few enough that starting them is quick.
+pub const MAX_THREADS: usize = 1024;
 
 /// Trials per batch: the unit of parallel work.
 pub const BATCH: u64 = 2048;
@@ -44,11 +51,46 @@ pub struct Precision {
     pub half_width: f64,
 }
 
+/// The points of a run, built when the run reaches them (a sweep compiles point `i` when
+/// its first batch comes up, and drops it after its last), so memory does not grow with
+/// the number of points.
+pub trait Points: Sync {
+    /// How many points.
+    fn count(&self) -> u64;
+    /// Point `index` (from 0), compiled.
+    ///
+    /// # Errors
+    /// When the point does not compile.
+    fn point(&self, index: u64) -> Result<Point>;
+}
+
+impl Points for [Point] {
+    fn count(&self) -> u64 {
+        self.len() as u64
+    }
+    fn point(&self, index: u64) -> Result<Point> {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.get(i))
+            .cloned()
+            .ok_or_else(|| Error::Usage(format!("no point {index}")))
+    }
+}
+
+impl Points for Vec<Point> {
+    fn count(&self) -> u64 {
+        self.as_slice().count()
+    }
+    fn point(&self, index: u64) -> Result<Point> {
+        self.as_slice().point(index)
+    }
+}
+
 /// What to run.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Plan<'a> {
     /// The points, in order.
-    pub points: &'a [Point],
+    pub points: &'a dyn Points,
     /// Column layout.
     pub columns: &'a Columns,
     /// Master seed.
@@ -97,10 +139,10 @@ struct Batch {
 }
 
 struct Writers {
-    trials: std::io::BufWriter<std::fs::File>,
-    actions: Option<std::io::BufWriter<std::fs::File>>,
-    summary: std::io::BufWriter<std::fs::File>,
-    points: std::io::BufWriter<std::fs::File>,
+    trials: crate::output::OutFile,
+    actions: Option<crate::output::OutFile>,
+    summary: crate::output::OutFile,
+    points: crate::output::OutFile,
     rows: [u64; 4],
 }
 
@@ -115,27 +157,11 @@ fn io(dir: &RunDir, name: &str) -> impl Fn(std::io::Error) -> Error + use<> {
 ///
 /// # Errors
 /// [`Error::Io`] when a file cannot be written; [`Error::Usage`] for an unknown precision
-/// metric.
+/// metric, no trials, or more (point, trial) pairs than fit in a `u64`; the error of a point
+/// that does not compile when the run reaches it.
 pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
     let c = plan.columns;
-    for p in plan.precision {
-        let known = PointSummary::new(c)
-            .rows(c)
-            .into_iter()
-            .any(|r| r.metric == p.metric);
-        if !known {
-            let names: Vec<String> = PointSummary::new(c)
-                .rows(c)
-                .into_iter()
-                .map(|r| r.metric)
-                .collect();
-            return Err(Error::Usage(format!(
-                "--precision: no metric `{}`; metrics are {}",
-                p.metric,
-                names.join(", ")
-            )));
-        }
-    }
+    check_precision(c, plan.precision)?;
     let mut w = Writers {
         trials: dir.create("trials.csv")?,
         actions: if plan.actions {
@@ -160,74 +186,90 @@ pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
         a.write_all(actions::header(c).as_bytes())
             .map_err(io(dir, "actions.csv"))?;
     }
+    if plan.trials == 0 {
+        return Err(Error::Usage("--trials must be at least 1".into()));
+    }
     let master = rng::master(plan.seed);
-    let total_pairs = plan.points.len() as u64 * plan.trials;
+    let n_points = plan.points.count();
+    let total_pairs = n_points.checked_mul(plan.trials).ok_or_else(|| {
+        Error::Usage(format!(
+            "{n_points} points x {} trials is more trials than negsim can count (2^64); run fewer",
+            plan.trials
+        ))
+    })?;
     let (pair_lo, pair_hi) = plan.pairs.unwrap_or((0, total_pairs));
     let bar = progress_bar(plan.progress, pair_hi.saturating_sub(pair_lo));
     let mut stats = RunStats {
-        trials_per_point: vec![0; plan.points.len()],
+        trials_per_point: vec![0; usize::try_from(n_points).unwrap_or(0)],
         ..RunStats::default()
     };
-    // The trials of each point this run covers (a shard covers a contiguous block).
-    let mut ranges: Vec<(usize, u64, u64)> = Vec::new();
-    for (pi, point) in plan.points.iter().enumerate() {
-        let base = point.index * plan.trials;
-        let lo = pair_lo.max(base).saturating_sub(base).min(plan.trials);
-        let hi = pair_hi
-            .min(base + plan.trials)
-            .saturating_sub(base)
-            .min(plan.trials);
-        if lo < hi {
-            ranges.push((pi, lo, hi));
-        }
-    }
+    // The points this run covers (a shard covers a contiguous block of pairs), each with its
+    // trials `[lo, hi)`; computed as they are reached, never listed.
+    let first = pair_lo / plan.trials;
+    let end = pair_hi.div_ceil(plan.trials).min(n_points);
+    let trials = plan.trials;
+    let ranges = (first..end).filter_map(move |p| {
+        let base = p * trials;
+        let lo = pair_lo.max(base) - base;
+        let hi = pair_hi.min(base + trials).saturating_sub(base);
+        (lo < hi).then_some((p, lo, hi))
+    });
     if plan.precision.is_empty() {
         // Batches of every point in one stream of work, so the cores never wait for each
         // other at the end of a point; a point's summary is written once its last batch is.
-        let items: Vec<Work> = ranges
-            .iter()
-            .flat_map(|&(point, lo, hi)| {
-                (lo..hi).step_by(BATCH as usize).map(move |a| Work {
-                    point,
+        // Each point is compiled when its first batch is taken from the stream.
+        let items = ranges.flat_map(move |(point, lo, hi)| {
+            let mut loaded: Option<Arc<Loaded>> = None;
+            (lo..hi).step_by(BATCH as usize).map(move |a| {
+                let lp = match &loaded {
+                    Some(l) => Arc::clone(l),
+                    None => {
+                        let l = load(plan, point)?;
+                        loaded = Some(Arc::clone(&l));
+                        l
+                    }
+                };
+                Ok(Work {
+                    point: lp,
                     lo: a,
                     hi: (a + BATCH).min(hi),
                 })
             })
-            .collect();
-        let mut current: Option<(usize, PointSummary)> = None;
-        run_items(plan, &items, &master, &mut w, dir, &bar, |item, summ, w| {
+        });
+        let mut current: Option<(Arc<Loaded>, PointSummary)> = None;
+        run_items(plan, items, &master, &mut w, dir, &bar, |item, summ, w| {
             match current.as_mut() {
-                Some((p, s)) if *p == item.point => s.merge(&summ),
+                Some((p, s)) if p.point.index == item.point.point.index => s.merge(&summ),
                 _ => {
                     if let Some((p, s)) = current.take() {
-                        flush_point(plan, w, dir, &mut stats, p, &s)?;
+                        flush_point(plan, w, dir, &mut stats, &p, &s)?;
                     }
-                    current = Some((item.point, summ));
+                    current = Some((Arc::clone(&item.point), summ));
                 }
             }
             Ok(())
         })?;
         if let Some((p, s)) = current.take() {
-            flush_point(plan, &mut w, dir, &mut stats, p, &s)?;
+            flush_point(plan, &mut w, dir, &mut stats, &p, &s)?;
         }
     } else {
         // Rounds of a fixed size until every target holds: the decision depends only on
         // the results, so the same seed stops at the same count on any machine.
         let step = plan.precision_batch.max(1);
-        for &(point, lo, hi) in &ranges {
+        for (point, lo, hi) in ranges {
+            let lp = load(plan, point)?;
             let mut summ = PointSummary::new(c);
             let mut done = lo;
             while done < hi {
                 let next = (done + step).min(hi);
-                let items: Vec<Work> = (done..next)
-                    .step_by(BATCH as usize)
-                    .map(|a| Work {
-                        point,
+                let items = (done..next).step_by(BATCH as usize).map(|a| {
+                    Ok(Work {
+                        point: Arc::clone(&lp),
                         lo: a,
                         hi: (a + BATCH).min(next),
                     })
-                    .collect();
-                run_items(plan, &items, &master, &mut w, dir, &bar, |_, s, _| {
+                });
+                run_items(plan, items, &master, &mut w, dir, &bar, |_, s, _| {
                     summ.merge(&s);
                     Ok(())
                 })?;
@@ -236,7 +278,7 @@ pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
                     break;
                 }
             }
-            flush_point(plan, &mut w, dir, &mut stats, point, &summ)?;
+            flush_point(plan, &mut w, dir, &mut stats, &lp, &summ)?;
         }
     }
     if let Some(b) = bar {
@@ -263,6 +305,33 @@ pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
     Ok(stats)
 }
 
+/// Refuse a precision target on a metric `summary.csv` does not have (checked before the run
+/// folder is touched).
+///
+/// # Errors
+/// [`Error::Usage`] naming the metric and the valid ones.
+pub fn check_precision(c: &Columns, precision: &[Precision]) -> Result<()> {
+    for p in precision {
+        let known = PointSummary::new(c)
+            .rows(c)
+            .into_iter()
+            .any(|r| r.metric == p.metric);
+        if !known {
+            let names: Vec<String> = PointSummary::new(c)
+                .rows(c)
+                .into_iter()
+                .map(|r| r.metric)
+                .collect();
+            return Err(Error::Usage(format!(
+                "--precision: no metric `{}`; metrics are {}",
+                p.metric,
+                names.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Whether every precision target holds for this point's summary so far.
 pub fn precise_enough(summ: &PointSummary, c: &Columns, targets: &[Precision]) -> bool {
     let rows = summ.rows(c);
@@ -280,48 +349,68 @@ fn flush_point(
     w: &mut Writers,
     dir: &RunDir,
     stats: &mut RunStats,
-    pi: usize,
+    lp: &Loaded,
     summ: &PointSummary,
 ) -> Result<()> {
     let c = plan.columns;
-    let point = &plan.points[pi];
-    let prefix = row_prefix(point);
     let n = summ.n();
-    stats.trials_per_point[point.index as usize] = n;
+    if let Some(slot) = usize::try_from(lp.point.index)
+        .ok()
+        .and_then(|i| stats.trials_per_point.get_mut(i))
+    {
+        *slot = n;
+    }
     stats.total_trials += n;
     let mut buf = Vec::new();
-    summ.push_rows(&mut buf, &prefix, c);
+    summ.push_rows(&mut buf, &lp.prefix, c);
     w.rows[1] += summ.rows(c).len() as u64;
     w.summary.write_all(&buf).map_err(io(dir, "summary.csv"))?;
     let mut buf = Vec::new();
-    points::push_row(&mut buf, &prefix, n);
+    points::push_row(&mut buf, &lp.prefix, n);
     w.rows[2] += 1;
     w.points.write_all(&buf).map_err(io(dir, "points.csv"))?;
     Ok(())
 }
 
-/// A block of trials `[lo, hi)` of one point (an index into the plan's points).
-#[derive(Debug, Clone, Copy)]
+/// A point while the run needs it: compiled, with its row prefix and engine plan (shared by
+/// the workers). Dropped when its last batch has been written.
+struct Loaded {
+    point: Point,
+    prefix: Vec<u8>,
+    engine: Arc<EnginePlan>,
+}
+
+fn load(plan: &Plan, index: u64) -> Result<Arc<Loaded>> {
+    let point = plan.points.point(index)?;
+    Ok(Arc::new(Loaded {
+        prefix: row_prefix(&point),
+        engine: Arc::new(EnginePlan::new(&point.scenario)),
+        point,
+    }))
+}
+
+/// A block of trials `[lo, hi)` of one point.
 struct Work {
-    point: usize,
+    point: Arc<Loaded>,
     lo: u64,
     hi: u64,
 }
 
-/// What a worker keeps between blocks: the engine's buffers for the point it last ran.
+/// What a worker keeps between blocks of one window: the engine's buffers for the point it
+/// last ran.
 struct Worker<'s> {
-    point: usize,
+    point: u64,
     trial: Trial<'s>,
     result: TrialResult,
     dates: DateTable,
-    prefix: Vec<u8>,
 }
 
-/// Run blocks in windows on every core; write each window's rows in order and hand each
-/// block's summary, in order, to `done`.
-fn run_items<'p>(
-    plan: &'p Plan,
-    items: &[Work],
+/// Run blocks in windows on every core, taking each window's blocks from `items` only when
+/// it comes up; write each window's rows in order and hand each block's summary, in order,
+/// to `done`.
+fn run_items(
+    plan: &Plan,
+    mut items: impl Iterator<Item = Result<Work>>,
     master: &TrialRng,
     w: &mut Writers,
     dir: &RunDir,
@@ -330,49 +419,38 @@ fn run_items<'p>(
 ) -> Result<()> {
     let c = plan.columns;
     let window = (rayon::current_num_threads() * 4).max(1);
-    // Each point's engine plan, compiled once and shared by the workers (kept while the
-    // point's batches are in the window).
-    let mut plans: Vec<(usize, Arc<EnginePlan>)> = Vec::new();
     // While a window is computed, the previous one is written (on the calling thread, which
     // then joins the computation): the cores do not wait for the disk.
-    let mut pending: Option<(Vec<Batch>, &[Work])> = None;
-    for chunk in items.chunks(window) {
-        plans.retain(|(p, _)| chunk.iter().any(|w| w.point == *p));
-        for w in chunk {
-            if !plans.iter().any(|(p, _)| *p == w.point) {
-                let sc = &plan.points[w.point].scenario;
-                plans.push((w.point, Arc::new(EnginePlan::new(sc))));
-            }
+    let mut pending: Option<(Vec<Batch>, Vec<Work>)> = None;
+    loop {
+        let mut chunk = Vec::with_capacity(window);
+        for item in items.by_ref().take(window) {
+            chunk.push(item?);
         }
-        let plans = &plans;
+        if chunk.is_empty() {
+            break;
+        }
         let compute = || -> Vec<Batch> {
             chunk
                 .par_iter()
                 .map_init(
-                    || None::<Worker<'p>>,
+                    || None::<Worker<'_>>,
                     |cache, item| {
-                        if cache.as_ref().is_none_or(|wk| wk.point != item.point) {
-                            let point = &plan.points[item.point];
-                            let sc = &point.scenario;
-                            let shared = plans
-                                .iter()
-                                .find(|(p, _)| *p == item.point)
-                                .map(|(_, pl)| Arc::clone(pl))
-                                .unwrap_or_else(|| Arc::new(EnginePlan::new(sc)));
+                        let lp: &Loaded = &item.point;
+                        let sc = &lp.point.scenario;
+                        if cache.as_ref().is_none_or(|wk| wk.point != lp.point.index) {
                             *cache = Some(Worker {
-                                point: item.point,
-                                trial: Trial::with_plan(sc, shared),
+                                point: lp.point.index,
+                                trial: Trial::with_plan(sc, Arc::clone(&lp.engine)),
                                 result: TrialResult::new(sc),
                                 dates: DateTable::new(sc),
-                                prefix: row_prefix(point),
                             });
                         }
                         let wk = cache.as_mut().expect("worker state");
-                        let sc = &plan.points[item.point].scenario;
                         let n = (item.hi - item.lo) as usize;
                         let mut out = Batch {
                             trials: Vec::with_capacity(
-                                n * (wk.prefix.len() + 48 + 8 * (c.phases.len() + c.parties.len())),
+                                n * (lp.prefix.len() + 48 + 8 * (c.phases.len() + c.parties.len())),
                             ),
                             actions: Vec::new(),
                             summary: PointSummary::new(c),
@@ -381,14 +459,14 @@ fn run_items<'p>(
                             wk.trial.run(master, t, &mut wk.result);
                             trials::push_row(
                                 &mut out.trials,
-                                &wk.prefix,
+                                &lp.prefix,
                                 t,
                                 &wk.result,
                                 sc,
                                 &wk.dates,
                             );
                             if plan.actions {
-                                actions::push_rows(&mut out.actions, &wk.prefix, t, &wk.result, sc);
+                                actions::push_rows(&mut out.actions, &lp.prefix, t, &wk.result, sc);
                             }
                             out.summary.add(&wk.result);
                         }
@@ -401,7 +479,7 @@ fn run_items<'p>(
         let (written, results) = rayon::join(
             || match previous {
                 Some((batches, done_chunk)) => {
-                    write_window(plan, batches, done_chunk, w, dir, bar, &mut done)
+                    write_window(plan, batches, &done_chunk, w, dir, bar, &mut done)
                 }
                 None => Ok(()),
             },
@@ -411,7 +489,7 @@ fn run_items<'p>(
         pending = Some((results, chunk));
     }
     if let Some((batches, chunk)) = pending {
-        write_window(plan, batches, chunk, w, dir, bar, &mut done)?;
+        write_window(plan, batches, &chunk, w, dir, bar, &mut done)?;
     }
     Ok(())
 }
@@ -435,12 +513,14 @@ fn write_window(
         if let Some(aw) = w.actions.as_mut() {
             aw.write_all(&batch.actions)
                 .map_err(io(dir, "actions.csv"))?;
-            w.rows[3] += n * plan.points[item.point].scenario.actions.len() as u64;
+            w.rows[3] += n * item.point.point.scenario.actions.len() as u64;
         }
-        done(item, batch.summary, w)?;
-        if let Some(bar) = bar {
+        if plan.progress
+            && let Some(bar) = bar
+        {
             bar.inc(n);
         }
+        done(item, batch.summary, w)?;
     }
     Ok(())
 }

@@ -135,6 +135,28 @@ fn short(id: &str) -> &str {
     &id[..id.len().min(12)]
 }
 
+/// Verify every shard (given in index order) against its manifest, naming the shard and the
+/// file that differs.
+///
+/// # Errors
+/// [`Error::Refused`] listing each shard file that does not verify.
+pub fn verify_shards(ordered: &[PathBuf], count: u64) -> Result<()> {
+    let mut problems = Vec::new();
+    for (k, d) in ordered.iter().enumerate() {
+        let v = crate::output::verify(d)?;
+        let who = format!("shard {k}/{count} ({})", d.display());
+        problems.extend(v.problems.iter().map(|p| format!("{who}: {p}")));
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Refused(format!(
+        "{}
+run each shard named again with --force (or resubmit its task), then merge",
+        problems.join("\n")
+    )))
+}
+
 /// Join shards into one run folder, byte-identical to an unsharded run.
 ///
 /// # Errors
@@ -160,6 +182,18 @@ pub fn merge(
         )));
     }
     let ordered: Vec<PathBuf> = set.present.iter().flatten().cloned().collect();
+    verify_shards(&ordered, set.count)?;
+    let out_abs = std::fs::canonicalize(out).ok();
+    if let Some(d) = ordered
+        .iter()
+        .find(|d| out_abs.is_some() && std::fs::canonicalize(d).ok() == out_abs)
+    {
+        return Err(Error::Usage(format!(
+            "--out {}: that is shard folder {}; merge into a folder of its own",
+            out.display(),
+            d.display()
+        )));
+    }
     let first = &manifests[0];
     let with_actions = manifests
         .iter()
@@ -182,8 +216,8 @@ pub fn merge(
     let mut current: Option<(u64, Vec<u8>, PointSummary)> = None;
     let flush_point = |cur: &mut Option<(u64, Vec<u8>, PointSummary)>,
                        c: &Columns,
-                       sw: &mut std::io::BufWriter<std::fs::File>,
-                       pw: &mut std::io::BufWriter<std::fs::File>,
+                       sw: &mut crate::output::OutFile,
+                       pw: &mut crate::output::OutFile,
                        summary_rows: &mut u64,
                        point_rows: &mut u64|
      -> Result<()> {
@@ -286,18 +320,9 @@ pub fn merge(
     dir.finish("summary.csv")?;
     dir.finish("points.csv")?;
     let mut outputs = vec![
-        OutputInfo {
-            file: "trials.csv".into(),
-            rows,
-        },
-        OutputInfo {
-            file: "summary.csv".into(),
-            rows: summary_rows,
-        },
-        OutputInfo {
-            file: "points.csv".into(),
-            rows: point_rows,
-        },
+        dir.output("trials.csv", rows),
+        dir.output("summary.csv", summary_rows),
+        dir.output("points.csv", point_rows),
     ];
     if with_actions {
         let mut aw = dir.create("actions.csv")?;
@@ -328,14 +353,12 @@ pub fn merge(
         aw.flush().map_err(wio("actions.csv"))?;
         drop(aw);
         dir.finish("actions.csv")?;
-        outputs.push(OutputInfo {
-            file: "actions.csv".into(),
-            rows: arows,
-        });
+        outputs.push(dir.output("actions.csv", arows));
     }
     outputs.push(OutputInfo {
         file: "manifest.json".into(),
         rows: 1,
+        sha256: String::new(),
     });
     let m = Manifest {
         command_line,
@@ -403,9 +426,7 @@ pub fn columns_from_header(line: &str) -> Result<Columns> {
 /// [`Error::Io`].
 pub fn write_manifest(dir: &RunDir, m: &Manifest) -> Result<()> {
     let text = serde_json::to_string_pretty(m).map_err(|e| Error::Usage(e.to_string()))? + "\n";
-    let tmp = dir.temp_path("manifest.json");
-    std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
-    dir.finish("manifest.json")
+    dir.write_manifest_text(&text)
 }
 
 #[cfg(test)]

@@ -74,10 +74,11 @@ pub struct LoadedStudy {
 /// Read a study file.
 ///
 /// # Errors
-/// [`Error::Io`] when it cannot be read; [`Error::Scenario`] with line and column when it is
-/// not a valid study.
+/// [`Error::Io`] when it cannot be read; [`Error::Scenario`] when it is missing, not a
+/// regular file, too large or not UTF-8 (see [`crate::scenario::read_input`]), and with line
+/// and column when it is not a valid study.
 pub fn load(path: &Path) -> Result<LoadedStudy> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::scenario::read_input(path, "study")?;
     let parsed: StudyFile = toml::from_str(&text).map_err(|e| Error::Scenario {
         location: Location {
             file: path.display().to_string(),

@@ -10,13 +10,19 @@
 //! prints `0.6`, not `0.6000000000000001`), and fields in whole days to whole numbers.
 //!
 //! Every point is compiled like a scenario file before any trial runs, so a bad value is an
-//! error up front, naming the point.
+//! error up front, naming the point. Points are not kept: a [`Sweep`] computes point `i`'s
+//! values from its index and compiles it again when the run reaches it, so memory does not
+//! grow with the number of points (at most [`MAX_POINTS`]).
 
 use crate::error::{Error, Result};
 use crate::rng;
 use crate::run::Point;
 use crate::scenario::{Document, Override, ParamPath};
 use rand::seq::SliceRandom;
+
+/// The most points a sweep may have. A grid's product or `--points` above it is refused
+/// before anything is written.
+pub const MAX_POINTS: u64 = 1_000_000;
 
 /// One `--vary`.
 #[derive(Debug, Clone, PartialEq)]
@@ -139,17 +145,100 @@ impl Vary {
     }
 }
 
-/// The parameter values of every point, in point order.
+/// The parameter values of every point, computed from the point's index.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Space {
+    /// Every combination of these values (one list per parameter, the first slowest).
+    Grid(Vec<Vec<f64>>),
+    /// A Latin hypercube: one column of values per parameter, one row per point.
+    Lhs(Vec<Vec<f64>>),
+}
+
+impl Space {
+    /// Number of points.
+    pub fn len(&self) -> u64 {
+        match self {
+            // Checked against MAX_POINTS when the space is made, so no overflow.
+            Space::Grid(lists) => lists.iter().map(|l| l.len() as u64).product(),
+            Space::Lhs(cols) => cols.first().map_or(1, |c| c.len() as u64),
+        }
+    }
+
+    /// Whether there are no points (never, for a space [`space`] made).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The values of point `i`, in parameter order.
+    pub fn values(&self, i: u64) -> Vec<f64> {
+        match self {
+            Space::Grid(lists) => {
+                let mut out = vec![0.0; lists.len()];
+                let mut rest = i;
+                for (slot, l) in out.iter_mut().zip(lists).rev() {
+                    let n = l.len() as u64;
+                    *slot = l[(rest % n) as usize];
+                    rest /= n;
+                }
+                out
+            }
+            Space::Lhs(cols) => cols.iter().map(|c| c[i as usize]).collect(),
+        }
+    }
+
+    /// A few points that, between them, show whether each parameter changes anything: in a
+    /// grid, point 0 and for each parameter the first point that differs from it in that
+    /// parameter alone; in a Latin hypercube, the first points.
+    pub fn probes(&self) -> Vec<u64> {
+        let mut out = vec![0];
+        match self {
+            Space::Grid(lists) => {
+                let mut stride = 1u64;
+                for l in lists.iter().rev() {
+                    if l.len() > 1 {
+                        out.push(stride);
+                    }
+                    stride *= l.len() as u64;
+                }
+            }
+            Space::Lhs(_) => out.extend(1..self.len().min(8)),
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The parameter values of every point, in point order (all of them in memory: for tests
+/// and small sweeps; a run uses [`space`]).
 ///
 /// # Errors
-/// [`Error::Usage`] when the varies do not fit the design (a list with `lhs`, a range with a
-/// grid).
+/// As [`space`].
 pub fn combinations(
     varies: &[Vary],
     design: Design,
     seed: u64,
     whole: &[bool],
 ) -> Result<Vec<Vec<f64>>> {
+    let sp = space(varies, design, seed, whole)?;
+    Ok((0..sp.len()).map(|i| sp.values(i)).collect())
+}
+
+/// The points a design visits, without building them.
+///
+/// # Errors
+/// [`Error::Usage`] when the varies do not fit the design (a list with `lhs`, a range with a
+/// grid), when the same path is varied twice, or when there would be more than
+/// [`MAX_POINTS`] points.
+pub fn space(varies: &[Vary], design: Design, seed: u64, whole: &[bool]) -> Result<Space> {
+    for (i, v) in varies.iter().enumerate() {
+        if varies[..i].iter().any(|u| u.path == v.path) {
+            return Err(Error::Usage(format!(
+                "--vary {}: this path is varied twice; give all its values in one --vary (e.g. {}=0.2,0.4,0.6)",
+                v.path, v.path
+            )));
+        }
+    }
     match design {
         Design::Grid => {
             if let Some(v) = varies.iter().find(|v| v.range.is_some()) {
@@ -158,23 +247,34 @@ pub fn combinations(
                     v.path, v.spec
                 )));
             }
-            let mut out: Vec<Vec<f64>> = vec![vec![]];
+            let mut n: u64 = 1;
             for v in varies {
-                let mut next = Vec::with_capacity(out.len() * v.values.len());
-                for prefix in &out {
-                    for &x in &v.values {
-                        let mut p = prefix.clone();
-                        p.push(x);
-                        next.push(p);
-                    }
-                }
-                out = next;
+                n = n
+                    .checked_mul(v.values.len() as u64)
+                    .filter(|&n| n <= MAX_POINTS)
+                    .ok_or_else(|| {
+                        Error::Usage(format!(
+                            "--vary: the grid has more than {MAX_POINTS} points ({}); vary fewer values, or sample with --design lhs --points N",
+                            varies
+                                .iter()
+                                .map(|v| v.values.len().to_string())
+                                .collect::<Vec<_>>()
+                                .join(" x ")
+                        ))
+                    })?;
             }
-            Ok(out)
+            Ok(Space::Grid(
+                varies.iter().map(|v| v.values.clone()).collect(),
+            ))
         }
         Design::Lhs { points } => {
             if points == 0 {
                 return Err(Error::Usage("--points must be at least 1".into()));
+            }
+            if points > MAX_POINTS {
+                return Err(Error::Usage(format!(
+                    "--points {points}: at most {MAX_POINTS} points"
+                )));
             }
             if varies.is_empty() {
                 return Err(Error::Usage(
@@ -207,9 +307,7 @@ pub fn combinations(
                     .collect();
                 columns.push(col);
             }
-            Ok((0..n)
-                .map(|i| columns.iter().map(|c| c[i]).collect())
-                .collect())
+            Ok(Space::Lhs(columns))
         }
     }
 }
@@ -246,6 +344,62 @@ pub fn ineffective(varies: &[Vary], points: &[Point]) -> Vec<String> {
     out
 }
 
+/// A sweep's points, built one at a time: point `i` is the document with each varied path
+/// set to the values of `space` at `i`.
+#[derive(Debug, Clone)]
+pub struct Sweep<'d> {
+    /// The scenario with its overlays.
+    pub doc: &'d Document,
+    /// The varied parameters.
+    pub varies: &'d [Vary],
+    /// Their values at every point.
+    pub space: Space,
+}
+
+impl Sweep<'_> {
+    /// Compile every point once (so a bad value is an error before any trial runs), on every
+    /// core, keeping only the [`Space::probes`] points.
+    ///
+    /// # Errors
+    /// The first point that does not compile, named with its parameters.
+    pub fn validate(&self) -> Result<Vec<Point>> {
+        for v in self.varies {
+            self.doc.check_path(&v.path)?;
+        }
+        // On every core; the error reported is the first failing point's, whatever the
+        // threads.
+        use rayon::prelude::*;
+        let failed = (0..self.space.len())
+            .into_par_iter()
+            .find_map_first(|i| self.build(i).err());
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        self.space
+            .probes()
+            .into_iter()
+            .map(|i| self.build(i))
+            .collect()
+    }
+
+    /// Compile point `i`.
+    ///
+    /// # Errors
+    /// As [`build_points`].
+    pub fn build(&self, i: u64) -> Result<Point> {
+        compile_point(self.doc, self.varies, i, self.space.values(i))
+    }
+}
+
+impl crate::run::Points for Sweep<'_> {
+    fn count(&self) -> u64 {
+        self.space.len()
+    }
+    fn point(&self, index: u64) -> Result<Point> {
+        self.build(index)
+    }
+}
+
 /// Compile every point. Point `i` sets each varied path to `combos[i]`.
 ///
 /// # Errors
@@ -254,42 +408,45 @@ pub fn build_points(doc: &Document, varies: &[Vary], combos: &[Vec<f64>]) -> Res
     for v in varies {
         doc.check_path(&v.path)?;
     }
-    let mut points = Vec::with_capacity(combos.len());
-    for (i, values) in combos.iter().enumerate() {
-        let overrides: Vec<Override> = varies
+    combos
+        .iter()
+        .enumerate()
+        .map(|(i, values)| compile_point(doc, varies, i as u64, values.clone()))
+        .collect()
+}
+
+/// Compile point `i`, whose varied paths take `values`.
+fn compile_point(doc: &Document, varies: &[Vary], i: u64, values: Vec<f64>) -> Result<Point> {
+    let overrides: Vec<Override> = varies
+        .iter()
+        .zip(&values)
+        .map(|(v, &x)| Override {
+            path: v.path.clone(),
+            value: x,
+        })
+        .collect();
+    let scenario = doc.compile_with(&overrides).map_err(|e| {
+        if varies.is_empty() {
+            return e;
+        }
+        let what: Vec<String> = overrides
             .iter()
-            .zip(values)
-            .map(|(v, &x)| Override {
-                path: v.path.clone(),
-                value: x,
-            })
+            .map(|o| format!("{}={}", o.path, o.value))
             .collect();
-        let scenario = doc.compile_with(&overrides).map_err(|e| {
-            if varies.is_empty() {
-                return e;
-            }
-            let what: Vec<String> = overrides
-                .iter()
-                .map(|o| format!("{}={}", o.path, o.value))
-                .collect();
-            match e {
-                Error::Scenario { location, message } => Error::Scenario {
-                    location,
-                    message: format!("sweep point {i} ({}): {message}", what.join(", ")),
-                },
-                Error::Usage(m) => {
-                    Error::Usage(format!("sweep point {i} ({}): {m}", what.join(", ")))
-                }
-                other => other,
-            }
-        })?;
-        points.push(Point {
-            index: i as u64,
-            values: values.clone(),
-            scenario,
-        });
-    }
-    Ok(points)
+        match e {
+            Error::Scenario { location, message } => Error::Scenario {
+                location,
+                message: format!("sweep point {i} ({}): {message}", what.join(", ")),
+            },
+            Error::Usage(m) => Error::Usage(format!("sweep point {i} ({}): {m}", what.join(", "))),
+            other => other,
+        }
+    })?;
+    Ok(Point {
+        index: i,
+        values,
+        scenario,
+    })
 }
 
 #[cfg(test)]
@@ -329,6 +486,31 @@ mod tests {
                 vec![2., 30.]
             ]
         );
+    }
+
+    #[test]
+    fn probes_differ_from_point_0_in_one_parameter_and_limits_hold() {
+        let v = [
+            Vary::parse("a.b=1,2").unwrap(),
+            Vary::parse("c.d=10").unwrap(),
+            Vary::parse("e.f=5,6,7").unwrap(),
+        ];
+        let sp = space(&v, Design::Grid, 0, &[]).unwrap();
+        assert_eq!(sp.len(), 6);
+        assert_eq!(sp.probes(), vec![0, 1, 3]);
+        assert_eq!(sp.values(3), vec![2., 10., 5.]);
+        assert_eq!(sp.values(5), vec![2., 10., 7.]);
+        let twice = [Vary::parse("a.b=1").unwrap(), Vary::parse("a.b=2").unwrap()];
+        assert!(space(&twice, Design::Grid, 0, &[]).is_err());
+        let big = [
+            Vary::parse("a.b=0:1:1000").unwrap(),
+            Vary::parse("c.d=0:1:1001").unwrap(),
+        ];
+        assert!(space(&big, Design::Grid, 0, &[]).is_err());
+        let r = [Vary::parse("a.b=0..1").unwrap()];
+        let lhs = |n| space(&r, Design::Lhs { points: n }, 0, &[false]);
+        assert!(lhs(MAX_POINTS + 1).is_err());
+        assert_eq!(lhs(3).unwrap().len(), 3);
     }
 
     #[test]

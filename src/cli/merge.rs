@@ -41,7 +41,8 @@ pub fn run(args: MergeArgs) -> Result<()> {
     Ok(())
 }
 
-/// `--check`: every folder that is not a finished shard, and every shard missing, at once.
+/// `--check`: every folder that is not a finished shard, every shard that does not verify,
+/// and every shard missing, at once.
 fn check(dirs: &[PathBuf]) -> Result<()> {
     let mut finished = Vec::new();
     let mut problems = Vec::new();
@@ -58,6 +59,14 @@ fn check(dirs: &[PathBuf]) -> Result<()> {
         )));
     }
     let (set, _) = negsim::shard::inspect(&finished)?;
+    let mut corrupt = Vec::new();
+    for (k, d) in set.present.iter().enumerate() {
+        if let Some(d) = d {
+            let v = negsim::output::verify(d)?;
+            let who = format!("shard {k}/{} ({})", set.count, d.display());
+            corrupt.extend(v.problems.iter().map(|p| format!("{who}: {p}")));
+        }
+    }
     let missing = set.missing();
     println!(
         "run {}: {} of {} shards finished",
@@ -67,6 +76,15 @@ fn check(dirs: &[PathBuf]) -> Result<()> {
     );
     for p in &problems {
         println!("unfinished: {p}");
+    }
+    for p in &corrupt {
+        println!("does not verify: {p}");
+    }
+    if !corrupt.is_empty() {
+        return Err(Error::Refused(format!(
+            "{} shard file(s) differ from their manifests: run those shards again with --force",
+            corrupt.len()
+        )));
     }
     if missing.is_empty() {
         println!("complete: ready to merge");

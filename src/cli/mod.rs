@@ -4,11 +4,14 @@
 //! option), 1 for anything else (I/O, a refused overwrite). Errors print as `error: ...`.
 
 mod check;
+mod folder;
 mod graph;
+mod headline;
 mod merge;
 mod report;
 mod run;
 mod trace;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -81,6 +84,14 @@ enum Command {
     ///
     /// Example: negsim report output/second-phase-2007
     Report(report::ReportArgs),
+    /// Check a finished run's files against the rows and SHA-256 its manifest records.
+    ///
+    /// Exit 0 and "DIR: N files verified" when every file is what the run wrote; exit 1
+    /// naming each file that differs (rows, or SHA-256); exit 2 for a folder that is not a
+    /// finished run (no manifest.json).
+    ///
+    /// Example: negsim verify output/second-phase-2007
+    Verify(verify::VerifyArgs),
 }
 
 /// Parse the command line, run the command, and map errors to exit codes.
@@ -94,6 +105,7 @@ pub fn main() -> ExitCode {
         Some(Command::Trace(args)) => trace::run(args),
         Some(Command::Graph(args)) => graph::run(args),
         Some(Command::Merge(args)) => merge::run(args),
+        Some(Command::Verify(args)) => verify::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

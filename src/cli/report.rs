@@ -13,6 +13,12 @@ pub struct ReportArgs {
 
 /// Run the command: write the report and say where.
 pub fn run(args: ReportArgs) -> Result<()> {
+    // One writer per folder: no report is drawn while a run (or another report) writes here.
+    let _lock = if args.dir.is_dir() {
+        Some(negsim::output::lock::Lock::acquire(&args.dir)?)
+    } else {
+        None
+    };
     let s = negsim::report::write_report(&args.dir)?;
     println!(
         "negsim: report of {} -> {} ({} charts as SVG in {})",

@@ -8,8 +8,8 @@ use negsim::output::manifest::{
     SweepInfo, now, sha256_hex,
 };
 use negsim::output::{Columns, RunDir};
-use negsim::run::{Plan, Precision, execute};
-use negsim::sweep::{Design, Vary, build_points, combinations};
+use negsim::run::{MAX_THREADS, Plan, Precision, execute};
+use negsim::sweep::{Design, Sweep, Vary, space};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -28,7 +28,9 @@ pub struct RunArgs {
     /// Master seed: trial k draws from stream k of this seed [default: 1].
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Output folder [default: output/<scenario name>/, or .../shard-K-of-N/ for a shard].
+    /// Output folder [default: output/<scenario name>/, +<overlay>... for each --with,
+    /// +vary-<path>-... (or +lhs-...) for a sweep, output/<study name>/ for a study;
+    /// .../shard-K-of-N/ under it for a shard].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Vary a field: PATH=LIST (0.2,0.4), PATH=START:STOP:COUNT, or PATH=LO..HI with
@@ -57,7 +59,7 @@ pub struct RunArgs {
     /// Run only shard K of N (K from 0): a contiguous block of the (point, trial) pairs.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
-    /// Worker threads [default: every core]. Does not change any output byte.
+    /// Worker threads [default: every core; at most 1024]. Does not change any output byte.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Replace a finished (or unfinished) run in the output folder.
@@ -94,6 +96,13 @@ fn parse_precision(s: &str) -> Result<Precision> {
 pub fn run(args: RunArgs) -> Result<()> {
     let started_at = now();
     let clock = Instant::now();
+    if let Some(n) = args.threads
+        && !(1..=MAX_THREADS).contains(&n)
+    {
+        return Err(Error::Usage(format!(
+            "--threads {n}: give 1 to {MAX_THREADS} (more threads than that only add overhead)"
+        )));
+    }
     let study = match &args.study {
         Some(p) => Some(negsim::study::load(p)?),
         None => None,
@@ -173,11 +182,11 @@ pub fn run(args: RunArgs) -> Result<()> {
     let mut doc = super::open_document(scenario_path.as_ref())?;
     let mut overlays = Vec::new();
     for w in &with {
-        doc.apply_overlay_file(w)?;
-        let bytes = std::fs::read(w).map_err(|e| Error::io(w, e))?;
+        let text = negsim::scenario::read_input(w, "overlay")?;
+        doc.apply_overlay(&w.display().to_string(), &text)?;
         overlays.push(FileInfo {
             file: w.display().to_string(),
-            sha256: sha256_hex(&bytes),
+            sha256: sha256_hex(text.as_bytes()),
         });
     }
     let varies = vary_specs
@@ -189,13 +198,25 @@ pub fn run(args: RunArgs) -> Result<()> {
         doc.check_path(&v.path)?;
         whole.push(doc.is_whole(&v.path));
     }
-    let combos = combinations(&varies, design, seed, &whole)?;
-    let points = build_points(&doc, &varies, &combos)?;
-    for w in negsim::sweep::ineffective(&varies, &points) {
+    let sweep_points = Sweep {
+        doc: &doc,
+        varies: &varies,
+        space: space(&varies, design, seed, &whole)?,
+    };
+    let n_points = sweep_points.space.len();
+    if n_points.checked_mul(trials).is_none() {
+        return Err(Error::Usage(format!(
+            "{n_points} points x {trials} trials is more trials than negsim can count (2^64); give fewer --trials or points"
+        )));
+    }
+    // Every point compiled once now (a bad value fails before anything is written); only
+    // point 0 and a few probes are kept, the run compiles each point again when it gets there.
+    let probes = sweep_points.validate()?;
+    for w in negsim::sweep::ineffective(&varies, &probes) {
         eprintln!("warning: {w}");
     }
     let params: Vec<String> = varies.iter().map(|v| v.path.to_string()).collect();
-    let base = &points[0].scenario;
+    let base = &probes[0].scenario;
     let columns = Columns::new(base, &params);
 
     let scenario_sha = sha256_hex(doc.base_text().as_bytes());
@@ -208,7 +229,7 @@ pub fn run(args: RunArgs) -> Result<()> {
                 spec: v.spec.clone(),
             })
             .collect(),
-        points: points.len() as u64,
+        points: n_points,
         design_seed: matches!(design, Design::Lhs { .. }).then_some(seed),
         study: study.as_ref().map(|s| FileInfo {
             file: s.path.display().to_string(),
@@ -234,14 +255,14 @@ pub fn run(args: RunArgs) -> Result<()> {
             "trials": trials,
             "design": design_name,
             "parameters": sweep.parameters.iter().map(|p| [p.path.clone(), p.spec.clone()]).collect::<Vec<_>>(),
-            "points": points.len(),
+            "points": n_points,
             "actions": with_actions,
             "precision": precision_specs,
         });
         sha256_hex(key.to_string().as_bytes())
     };
 
-    let total_pairs = points.len() as u64 * trials;
+    let total_pairs = n_points * trials;
     let shard_info = shard.map(|(k, n)| {
         let (a, b) = negsim::shard::pairs(k, n, total_pairs);
         ShardInfo {
@@ -252,43 +273,54 @@ pub fn run(args: RunArgs) -> Result<()> {
         }
     });
     let out = args.out.clone().or(st.out.clone()).unwrap_or_else(|| {
-        let d = PathBuf::from("output").join(&base.name);
+        let name = match &study {
+            Some(s) => super::folder::study_name(&s.path),
+            None => super::folder::default_name(&base.name, &with, &params, design),
+        };
+        let d = PathBuf::from("output").join(name);
         match shard {
             Some((k, n)) => d.join(format!("shard-{k}-of-{n}")),
             None => d,
         }
     });
-    // A job array may be resubmitted: a shard already finished is left alone.
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = args.threads {
+            b = b.num_threads(n);
+        }
+        b.build()
+            .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?
+    };
+    negsim::run::check_precision(&columns, &precision)?;
+    // Everything is valid: only now is the folder looked at, and locked.
+    let dir = RunDir::open(&out)?;
+    // A job array may be resubmitted: a shard already finished is left alone, once its files
+    // are verified against its manifest.
     if let Some(si) = &shard_info
+        && !args.force
+        && dir.contents()?.finished
         && let Ok(m) = negsim::shard::read_manifest(&out)
         && m.run_id == run_id
         && m.shard
             .as_ref()
             .is_some_and(|s| s.index == si.index && s.count == si.count)
-        && !args.force
     {
+        let who = format!("shard {}/{} ({})", si.index, si.count, out.display());
+        negsim::output::verify(&out)?.into_result(
+            &who,
+            "this shard is finished but its files differ from its manifest; run it again with --force",
+        )?;
         eprintln!(
-            "negsim: shard {}/{} of this run is already finished in {}; nothing to do",
+            "negsim: shard {}/{} of this run is already finished in {} (verified); nothing to do",
             si.index,
             si.count,
             out.display()
         );
         return Ok(());
     }
-    let dir = RunDir::prepare(&out, args.force)?;
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = args.threads {
-            if n == 0 {
-                return Err(Error::Usage("--threads must be at least 1".into()));
-            }
-            b = b.num_threads(n);
-        }
-        b.build()
-            .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?
-    };
+    dir.clear(args.force)?;
     let plan = Plan {
-        points: &points,
+        points: &sweep_points,
         columns: &columns,
         seed,
         trials,
@@ -320,13 +352,11 @@ pub fn run(args: RunArgs) -> Result<()> {
         outputs: stats
             .rows
             .iter()
-            .map(|(f, r)| OutputInfo {
-                file: f.clone(),
-                rows: *r,
-            })
+            .map(|(f, r)| dir.output(f, *r))
             .chain(std::iter::once(OutputInfo {
                 file: "manifest.json".into(),
                 rows: 1,
+                sha256: String::new(),
             }))
             .collect(),
         threads: pool.current_num_threads(),
@@ -339,61 +369,17 @@ pub fn run(args: RunArgs) -> Result<()> {
         "negsim: {} trials of {} ({} point{}) in {:.2} s ({:.0} trials/s) -> {}",
         stats.total_trials,
         base.name,
-        points.len(),
-        if points.len() == 1 { "" } else { "s" },
+        n_points,
+        if n_points == 1 { "" } else { "s" },
         secs,
         stats.total_trials as f64 / secs.max(1e-9),
         dir.path().display()
     );
     if shard.is_none() {
-        print_headline(dir.path())?;
+        super::headline::print(dir.path(), n_points)?;
     }
     if args.report {
         super::report_hook(dir.path())?;
-    }
-    Ok(())
-}
-
-/// Print the headline figures of point 0 from summary.csv, so a first run says something.
-fn print_headline(dir: &std::path::Path) -> Result<()> {
-    let p = dir.join("summary.csv");
-    let mut r =
-        csv::Reader::from_path(&p).map_err(|e| Error::Refused(format!("{}: {e}", p.display())))?;
-    let headers = r
-        .headers()
-        .map_err(|e| Error::Refused(e.to_string()))?
-        .clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(pc), Some(mc), Some(lo), Some(hi), Some(med)) = (
-        col("point"),
-        col("metric"),
-        col("ci95_low"),
-        col("ci95_high"),
-        col("p50"),
-    ) else {
-        return Ok(());
-    };
-    let mean_col = col("mean").unwrap_or(mc + 2);
-    for rec in r.records().flatten() {
-        if &rec[pc] != "0" {
-            break;
-        }
-        let m = &rec[mc];
-        if matches!(m, "p_completed" | "p_collapsed" | "p_stalled") {
-            let f = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
-            eprintln!(
-                "  {:<12} {:>6.1}%  [{:.1}%, {:.1}%]",
-                m,
-                100.0 * f(&rec[mean_col]),
-                100.0 * f(&rec[lo]),
-                100.0 * f(&rec[hi])
-            );
-        } else if m == "completed_day" && !rec[med].is_empty() {
-            eprintln!(
-                "  median day of completion (completed trials): {}",
-                &rec[med]
-            );
-        }
     }
     Ok(())
 }

@@ -165,6 +165,9 @@ impl<'s> LiteralTrial<'s> {
                 started_day: st.started[a].map(|d| d as u32),
                 done_day: st.done_at[a].map(|d| d as u32),
                 delays: total,
+                deadline: act.deadline,
+                lapses: 0,
+                suspended_days: 0,
             };
         }
         out

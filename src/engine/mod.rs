@@ -89,6 +89,14 @@ pub struct ActionRecord {
     pub done_day: Option<u32>,
     /// Reviews at which an actor was offered it and delayed, summed over its actors.
     pub delays: u32,
+    /// Its deadline in this trial: the scenario's date or day number, or a relative deadline
+    /// once it was set (MODEL.md 2.12); `None` when it has none (yet).
+    pub deadline: Option<u32>,
+    /// Lapses of its deadline, relapses included (MODEL.md 2.12).
+    pub lapses: u32,
+    /// Days it spent suspended (MODEL.md 2.13); a suspension still open at the end counts up
+    /// to the trial's end day.
+    pub suspended_days: u32,
 }
 
 /// Everything a trial reports (a row of `trials.csv`, plus the per-action records).
@@ -129,8 +137,8 @@ impl TrialResult {
 
     /// Whether action `a` was late: done after its deadline, or not done with its deadline
     /// before the trial's end.
-    pub fn late(&self, s: &Scenario, a: usize) -> bool {
-        match s.actions[a].deadline {
+    pub fn late(&self, _s: &Scenario, a: usize) -> bool {
+        match self.actions[a].deadline {
             None => false,
             Some(d) => match self.actions[a].done_day {
                 Some(done) => done > d,

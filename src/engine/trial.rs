@@ -686,6 +686,9 @@ impl<'s> Trial<'s> {
                 started_day: opt(self.acts[a].start_day),
                 done_day: opt(self.acts[a].done_day),
                 delays,
+                deadline: act.deadline,
+                lapses: 0,
+                suspended_days: 0,
             };
         }
         if O::ENABLED {

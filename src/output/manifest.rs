@@ -2,7 +2,7 @@
 //!
 //! It records the negsim version, the command line, the scenario file's name and SHA-256
 //! (and those of any overlays), the seed, the trials, the sweep, the shard, the output files
-//! with their row counts, and start and end times. A folder without it is an unfinished run.
+//! with their row counts and SHA-256, and start and end times. A folder without it is an unfinished run.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -126,6 +126,10 @@ pub struct OutputInfo {
     pub file: String,
     /// Data rows (header excluded).
     pub rows: u64,
+    /// SHA-256 of the file's bytes, hex, computed as it was written (absent for the manifest
+    /// itself, and in manifests of negsim 0.2).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sha256: String,
 }
 
 /// SHA-256 of bytes, lowercase hex.

@@ -125,6 +125,8 @@ pub struct OutputView {
     pub file: String,
     /// Data rows.
     pub rows: u64,
+    /// SHA-256 of the file (absent in manifests of negsim 0.2).
+    pub sha256: String,
 }
 
 /// One metric of one point, as `summary.csv` gives it.
@@ -489,10 +491,15 @@ pub fn spread(points: &[PointInfo], k: usize) -> Vec<u64> {
 /// Read a finished run from `dir`.
 ///
 /// # Errors
-/// [`Error::Refused`] when `dir` has no `manifest.json` (an unfinished run) or a file does not
-/// have the layout negsim writes; [`Error::Io`] when a file cannot be read.
+/// [`Error::Refused`] when `dir` has no `manifest.json` (an unfinished run), a file differs from
+/// its manifest (rows or SHA-256), or a file does not have the layout negsim writes; [`Error::Io`] when a file cannot be read.
 pub fn read_run(dir: &Path) -> Result<RunData> {
     let manifest = read_manifest(dir)?;
+    // Drawn only from files that are what the manifest says they are.
+    crate::output::verify(dir)?.into_result(
+        &dir.display().to_string(),
+        "the run's files differ from its manifest, so no report is drawn; run it again (--force), or `negsim verify` it",
+    )?;
     let (params, points) = read_points(dir)?;
     let summary = read_summary(dir)?;
 

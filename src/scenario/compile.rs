@@ -63,9 +63,18 @@ pub(crate) fn parse(ctx: &Ctx, text: &str) -> Result<FileRaw> {
     })
 }
 
-/// True when `id` is a valid id: letters, digits, `_` and `-`, not starting with `-`.
+/// The longest id accepted, in characters: ids label columns and tables, so they stay short.
+pub const MAX_ID_CHARS: usize = 64;
+
+/// The most shock arrivals a shock may expect per trial (rate x window days / 365.25): a
+/// trial keeps its arrivals, so a mistyped rate (`1e9`) would otherwise exhaust memory.
+pub const MAX_SHOCK_ARRIVALS: f64 = 10_000.0;
+
+/// True when `id` is a valid id: letters, digits, `_` and `-`, not starting with `-`, at most
+/// [`MAX_ID_CHARS`] long.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
+        && id.len() <= MAX_ID_CHARS
         && !id.starts_with('-')
         && id
             .chars()
@@ -126,8 +135,14 @@ impl Ids {
             return Err(ctx.err(
                 Some(id.span()),
                 format!(
-                    "{} id \"{s}\" is not valid: use letters, digits, '_' and '-' (not first)",
-                    self.kind
+                    "{} id \"{}\" is not valid: use letters, digits, '_' and '-' (not first), at most {MAX_ID_CHARS} characters",
+                    self.kind,
+                    if s.chars().count() > MAX_ID_CHARS {
+                        let head: String = s.chars().take(MAX_ID_CHARS).collect();
+                        format!("{head}... ({} characters)", s.chars().count())
+                    } else {
+                        s.clone()
+                    }
                 ),
             ));
         }
@@ -935,6 +950,18 @@ pub(crate) fn compile(ctx: &Ctx, raw: &FileRaw) -> Result<Scenario> {
                 }
             }
         };
+        let days = if window_first > window_last {
+            0.0
+        } else {
+            f64::from(window_last - window_first) + 1.0
+        };
+        let expected = rate * days / 365.25;
+        if expected > MAX_SHOCK_ARRIVALS {
+            return Err(ctx.err(
+                Some(span.clone()),
+                format!("{who}: rate_per_year = {rate} means {expected:.3e} expected arrivals per trial over its window; at most {MAX_SHOCK_ARRIVALS} are accepted (a rate up to {:.4e} for this window)", MAX_SHOCK_ARRIVALS * 365.25 / days.max(1.0)),
+            ));
+        }
         shocks.push(Shock {
             name: r.name.clone().unwrap_or_else(|| id.clone()),
             id,

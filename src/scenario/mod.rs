@@ -64,6 +64,95 @@ pub fn load(path: &Path) -> Result<Scenario> {
     Document::open(path)?.compile()
 }
 
+/// The largest scenario, overlay or study file negsim reads, in bytes (16 MiB). Real
+/// scenarios are a few kilobytes; the limit keeps a wrong path (a log, a disk image) from
+/// being read into memory whole.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Read an input file (`what`: "scenario", "overlay", "study") as UTF-8 text, refusing what
+/// is not one: a path that does not exist, anything but a regular file (a folder, a fifo,
+/// `/dev/zero`), a file over [`MAX_FILE_BYTES`], and bytes that are not UTF-8 (named by the
+/// line and column of the first bad byte).
+///
+/// # Errors
+/// [`Error::Scenario`] (exit code 2) for each of those; [`Error::Io`] when a file that is
+/// there cannot be read.
+pub fn read_input(path: &Path, what: &str) -> Result<String> {
+    use std::io::Read;
+    let refuse = |line_col: Option<(usize, usize)>, message: String| Error::Scenario {
+        location: crate::error::Location {
+            file: path.display().to_string(),
+            line_col,
+        },
+        message,
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(refuse(
+                None,
+                format!("no such file (the {what} file to read)"),
+            ));
+        }
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if !meta.is_file() {
+        let kind = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a device, fifo or socket)"
+        };
+        return Err(refuse(
+            None,
+            format!("is {kind}; give a {what} file (TOML)"),
+        ));
+    }
+    let too_big = |n: u64| {
+        refuse(
+            None,
+            format!(
+                "is {n} bytes or more; a {what} file is at most {MAX_FILE_BYTES} bytes (16 MiB)"
+            ),
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    // Never more than the limit, even if the file grows while it is read.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
+        let (line, col) = line_col(prefix, good);
+        refuse(
+            Some((line, col)),
+            format!(
+                "byte 0x{:02x} is not valid UTF-8; {what} files are UTF-8 text",
+                bytes[good]
+            ),
+        )
+    })
+}
+
+/// The TOML parser's "cannot recurse further" says what, not why: say it is nesting.
+fn clearer_nesting(e: Error) -> Error {
+    match e {
+        Error::Scenario { location, message } if message.contains("recurse") => Error::Scenario {
+            location,
+            message: "arrays or inline tables are nested too deeply here (the parser's limit); a scenario needs at most three levels".into(),
+        },
+        other => other,
+    }
+}
+
 /// A scenario file, with any overlays applied, ready to compile (possibly many times, once
 /// per sweep point).
 #[derive(Debug, Clone)]
@@ -83,7 +172,7 @@ impl Document {
     /// # Errors
     /// As [`Document::from_text`], or [`Error::Io`].
     pub fn open(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = read_input(path, "scenario")?;
         Self::from_text(&path.display().to_string(), &text)
     }
 
@@ -96,7 +185,7 @@ impl Document {
             label,
             text: Some(text),
         };
-        compile::parse(&ctx, text)?;
+        compile::parse(&ctx, text).map_err(clearer_nesting)?;
         let table: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| ctx.err(e.span(), e.message().to_string()))?;
@@ -134,7 +223,7 @@ impl Document {
             text: Some(text),
         };
         // Same keys and types as a scenario file (all fields optional there too).
-        compile::parse(&ctx, text)?;
+        compile::parse(&ctx, text).map_err(clearer_nesting)?;
         let overlay: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| ctx.err(e.span(), e.message().to_string()))?;
@@ -148,7 +237,7 @@ impl Document {
     /// # Errors
     /// As [`Document::apply_overlay`], or [`Error::Io`].
     pub fn apply_overlay_file(&mut self, path: &Path) -> Result<()> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = read_input(path, "overlay")?;
         self.apply_overlay(&path.display().to_string(), &text)
     }
 

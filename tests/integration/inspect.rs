@@ -580,7 +580,8 @@ fn check_errors_exit_2_with_the_place() {
         .arg("check")
         .arg(dir.path().join("missing.toml"))
         .assert()
-        .code(1)
+        // A misspelt scenario path is bad input (issue 11): exit 2.
+        .code(2)
         .stderr(predicates::str::starts_with("error: "));
 }
 

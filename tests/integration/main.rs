@@ -4,6 +4,7 @@
 //! flake: a failure means the distribution changed.
 
 mod allocation;
+mod bounds;
 mod cli_run;
 mod common;
 mod compat;
@@ -12,6 +13,7 @@ mod inspect;
 mod readme;
 mod report;
 mod rules;
+mod safety;
 mod shards;
 mod sweeps;
 mod validation;

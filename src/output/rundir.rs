@@ -1,0 +1,396 @@
+//! The run folder being written: locked for one writer, checked before anything in it is
+//! touched, and replaced only with `--force` and only when negsim wrote everything in it.
+//!
+//! Order of a run: [`RunDir::open`] refuses a folder that must never be written (`/`, the home
+//! folder, a repository: one holding `.git` or `Cargo.toml`) or that holds a file negsim did not
+//! write, creates it, and takes its [`Lock`]; [`RunDir::clear`] then refuses a run already
+//! there (finished, or unfinished: only `.X.partial` files) unless `force`, in which case it
+//! removes negsim's files, manifest first. Files are written with [`RunDir::create`] (hashed and
+//! synced as they go) and renamed into place by [`RunDir::finish`]; the manifest comes last.
+
+use super::lock::{LOCK_FILE, Lock};
+use super::manifest::OutputInfo;
+use super::verify::{OutFile, Seals};
+use crate::error::{Error, Result};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// The files a run may write, in the order they are listed in the manifest.
+pub const RUN_FILES: &[&str] = &[
+    "trials.csv",
+    "summary.csv",
+    "points.csv",
+    "actions.csv",
+    "manifest.json",
+];
+
+/// The folder `negsim report` writes into a run folder.
+const REPORT: &str = "report";
+
+/// A run folder being written, locked for as long as this lives.
+#[derive(Debug)]
+pub struct RunDir {
+    dir: PathBuf,
+    seals: Seals,
+    hashes: Mutex<BTreeMap<String, String>>,
+    _lock: Lock,
+}
+
+/// What a folder holds of negsim's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Contents {
+    /// Run files and temporaries present (`report/` included), sorted.
+    pub entries: Vec<String>,
+    /// Whether `manifest.json` is among them.
+    pub finished: bool,
+}
+
+/// Whether `name` (an entry of a run folder) is something negsim writes there.
+fn is_negsim_entry(dir: &Path, name: &str) -> bool {
+    if name == LOCK_FILE || RUN_FILES.contains(&name) {
+        return true;
+    }
+    if let Some(inner) = name
+        .strip_prefix('.')
+        .and_then(|n| n.strip_suffix(".partial"))
+    {
+        return RUN_FILES.contains(&inner);
+    }
+    name == REPORT && is_report_dir(&dir.join(REPORT))
+}
+
+/// A `report/` folder holding only what `negsim report` writes: SVG charts, `report.html`,
+/// their temporaries.
+fn is_report_dir(p: &Path) -> bool {
+    let Ok(rd) = fs::read_dir(p) else {
+        return false;
+    };
+    rd.flatten().all(|e| {
+        let n = e.file_name().to_string_lossy().to_string();
+        let n = n
+            .strip_prefix('.')
+            .and_then(|x| x.strip_suffix(".partial"))
+            .unwrap_or(&n)
+            .to_string();
+        e.file_type().is_ok_and(|t| t.is_file()) && (n.ends_with(".svg") || n.ends_with(".html"))
+    })
+}
+
+/// `p` made absolute with every existing part resolved (the rest appended as given).
+fn resolved(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut head = abs.clone();
+    let mut tail = Vec::new();
+    loop {
+        if let Ok(c) = fs::canonicalize(&head) {
+            let mut out = c;
+            for t in tail.iter().rev() {
+                out.push(t);
+            }
+            return out;
+        }
+        match (head.file_name().map(|f| f.to_os_string()), head.parent()) {
+            (Some(f), Some(parent)) => {
+                tail.push(f);
+                head = parent.to_path_buf();
+            }
+            _ => return abs,
+        }
+    }
+}
+
+/// Refuse a folder a run must never write into, whatever the options: `/`, `$HOME`, a
+/// repository (a folder holding `.git` or `Cargo.toml`).
+///
+/// # Errors
+/// [`Error::Usage`] naming the folder and why.
+pub fn refuse_special(dir: &Path) -> Result<()> {
+    let abs = resolved(dir);
+    let why = if abs.parent().is_none() {
+        Some("it is the root folder /".to_string())
+    } else if std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .is_some_and(|h| resolved(Path::new(&h)) == abs)
+    {
+        Some("it is your home folder ($HOME)".to_string())
+    } else {
+        [".git", "Cargo.toml"]
+            .iter()
+            .find(|f| abs.join(f).exists())
+            .map(|f| format!("it holds {f}, so it looks like a repository"))
+    };
+    match why {
+        Some(why) => Err(Error::Usage(format!(
+            "--out {}: negsim does not write into this folder: {why}; give --out a folder of its own, e.g. output/NAME",
+            dir.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Refuse a folder that holds anything negsim did not write (naming the first such entry),
+/// or a path that exists and is not a folder. An absent folder is fine.
+///
+/// # Errors
+/// [`Error::Refused`]; [`Error::Io`] when the folder cannot be listed.
+pub fn refuse_foreign(dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.is_dir() {
+        return Err(Error::Refused(format!(
+            "{} exists and is not a folder",
+            dir.display()
+        )));
+    }
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    if let Some(f) = names.iter().find(|n| !is_negsim_entry(dir, n)) {
+        return Err(Error::Refused(format!(
+            "{} holds `{f}`, which negsim did not write: negsim writes (and with --force replaces) only a folder of its own; give --out an empty or new folder",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// What `dir` holds of a run (the lock file aside).
+///
+/// # Errors
+/// [`Error::Io`].
+pub fn contents(dir: &Path) -> Result<Contents> {
+    let mut c = Contents::default();
+    if !dir.is_dir() {
+        return Ok(c);
+    }
+    for e in fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.flatten() {
+        let n = e.file_name().to_string_lossy().to_string();
+        if n != LOCK_FILE && is_negsim_entry(dir, &n) {
+            c.finished |= n == "manifest.json";
+            c.entries.push(n);
+        }
+    }
+    c.entries.sort();
+    Ok(c)
+}
+
+impl RunDir {
+    /// Prepare `dir` for a run: [`RunDir::open`], then [`RunDir::clear`].
+    ///
+    /// # Errors
+    /// As those.
+    pub fn prepare(dir: &Path, force: bool) -> Result<Self> {
+        let d = RunDir::open(dir)?;
+        d.clear(force)?;
+        Ok(d)
+    }
+
+    /// Check `dir` (not special, nothing foreign in it), create it, and lock it. Nothing in
+    /// it is removed.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] for `/`, `$HOME` or a repository; [`Error::Refused`] for a foreign
+    /// entry or a folder another negsim holds; [`Error::Io`].
+    pub fn open(dir: &Path) -> Result<Self> {
+        refuse_special(dir)?;
+        refuse_foreign(dir)?;
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let lock = Lock::acquire(dir)?;
+        // Looked at again under the lock: nothing appeared meanwhile.
+        refuse_foreign(dir)?;
+        Ok(RunDir {
+            dir: dir.to_path_buf(),
+            seals: Arc::new(Mutex::new(BTreeMap::new())),
+            hashes: Mutex::new(BTreeMap::new()),
+            _lock: lock,
+        })
+    }
+
+    /// What the folder holds of a run.
+    ///
+    /// # Errors
+    /// [`Error::Io`].
+    pub fn contents(&self) -> Result<Contents> {
+        contents(&self.dir)
+    }
+
+    /// Make the folder empty for a new run: refuse a run in it (finished or not) unless
+    /// `force`; with `force`, remove it (manifest first, so a crash from here on leaves an
+    /// unfinished run), and the report drawn from it.
+    ///
+    /// # Errors
+    /// [`Error::Refused`]; [`Error::Io`].
+    pub fn clear(&self, force: bool) -> Result<()> {
+        let c = self.contents()?;
+        if c.entries.is_empty() {
+            return Ok(());
+        }
+        if !force {
+            let what = if c.finished {
+                "a finished run"
+            } else {
+                "an unfinished run (no manifest.json: a run still going, failed or killed)"
+            };
+            return Err(Error::Refused(format!(
+                "{} already holds {what} ({}); give --force to replace it, or --out another folder",
+                self.dir.display(),
+                c.entries.join(", ")
+            )));
+        }
+        let mut order = c.entries.clone();
+        order.sort_by_key(|n| n != "manifest.json");
+        for n in &order {
+            let p = self.dir.join(n);
+            let r = if n == REPORT {
+                fs::remove_dir_all(&p)
+            } else {
+                fs::remove_file(&p)
+            };
+            r.map_err(|e| Error::io(&p, e))?;
+        }
+        sync_dir(&self.dir)
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The temporary name a file is written under until complete.
+    pub fn temp_path(&self, name: &str) -> PathBuf {
+        self.dir.join(format!(".{name}.partial"))
+    }
+
+    /// Open `name` for writing under its temporary name.
+    ///
+    /// # Errors
+    /// [`Error::Io`].
+    pub fn create(&self, name: &str) -> Result<OutFile> {
+        let p = self.temp_path(name);
+        let f = fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
+        Ok(OutFile::new(f, name, self.seals.clone()))
+    }
+
+    /// Give a completed file its final name. Its writer must have been dropped (which flushes
+    /// and syncs it); a failure of either is reported here.
+    ///
+    /// # Errors
+    /// [`Error::Io`]; [`Error::Refused`] when `name` has no closed writer.
+    pub fn finish(&self, name: &str) -> Result<()> {
+        let from = self.temp_path(name);
+        let sealed = self
+            .seals
+            .lock()
+            .ok()
+            .and_then(|mut s| s.remove(name))
+            .ok_or_else(|| {
+                Error::Refused(format!(
+                    "{}: finished before its writer was closed",
+                    from.display()
+                ))
+            })?;
+        if let Some(e) = sealed.error {
+            return Err(Error::io(&from, e));
+        }
+        let to = self.dir.join(name);
+        fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
+        if let Ok(mut h) = self.hashes.lock() {
+            h.insert(name.to_string(), sealed.sha256);
+        }
+        Ok(())
+    }
+
+    /// The manifest entry of a finished file: its rows and the SHA-256 of what was written.
+    pub fn output(&self, name: &str, rows: u64) -> OutputInfo {
+        let sha256 = self
+            .hashes
+            .lock()
+            .ok()
+            .and_then(|h| h.get(name).cloned())
+            .unwrap_or_default();
+        OutputInfo {
+            file: name.to_string(),
+            rows,
+            sha256,
+        }
+    }
+
+    /// Write `manifest.json`: the folder is synced first (every file renamed into place is on
+    /// disk), then the manifest under its temporary name, synced, renamed, and the folder again.
+    ///
+    /// # Errors
+    /// [`Error::Io`].
+    pub fn write_manifest_text(&self, text: &str) -> Result<()> {
+        use std::io::Write;
+        sync_dir(&self.dir)?;
+        let tmp = self.temp_path("manifest.json");
+        let mut f = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        f.write_all(text.as_bytes())
+            .and_then(|()| f.sync_all())
+            .map_err(|e| Error::io(&tmp, e))?;
+        drop(f);
+        let to = self.dir.join("manifest.json");
+        fs::rename(&tmp, &to).map_err(|e| Error::io(&to, e))?;
+        sync_dir(&self.dir)
+    }
+}
+
+/// fsync a folder, so the names in it (renames) are on disk. A no-op where folders cannot be
+/// opened as files.
+///
+/// # Errors
+/// [`Error::Io`] when the sync itself fails.
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    match fs::File::open(dir) {
+        Ok(f) => match f.sync_all() {
+            Ok(()) => Ok(()),
+            // Some filesystems refuse fsync on a folder: nothing more can be done there.
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => Ok(()),
+            Err(e) if e.raw_os_error() == Some(22) => Ok(()),
+            Err(e) => Err(Error::io(dir, e)),
+        },
+        Err(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn special_and_foreign_folders_are_refused() {
+        assert!(refuse_special(Path::new("/")).is_err());
+        assert!(refuse_special(Path::new(env!("CARGO_MANIFEST_DIR"))).is_err());
+        let t = tempfile::tempdir().unwrap();
+        assert!(refuse_special(&t.path().join("new/sub")).is_ok());
+        assert!(refuse_foreign(&t.path().join("new")).is_ok());
+        fs::write(t.path().join(".trials.csv.partial"), "x").unwrap();
+        assert!(refuse_foreign(t.path()).is_ok());
+        assert_eq!(contents(t.path()).unwrap().entries, [".trials.csv.partial"]);
+        fs::write(t.path().join("notes.txt"), "x").unwrap();
+        let e = refuse_foreign(t.path()).unwrap_err().to_string();
+        assert!(e.contains("`notes.txt`"), "{e}");
+    }
+
+    #[test]
+    fn written_files_are_hashed_and_listed() {
+        use std::io::Write;
+        let t = tempfile::tempdir().unwrap();
+        let d = RunDir::prepare(&t.path().join("r"), false).unwrap();
+        let mut w = d.create("points.csv").unwrap();
+        w.write_all(b"abc").unwrap();
+        assert!(d.finish("points.csv").is_err(), "writer still open");
+        drop(w);
+        d.finish("points.csv").unwrap();
+        assert_eq!(
+            d.output("points.csv", 0).sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
