@@ -12,11 +12,12 @@
 //!   prints what it ran, skipped and checked (`cargo test --test integration readme --
 //!   --nocapture`).
 //! - Figures checked: the trailing `# 55.7% completed [55.0, 56.4]` comments, `# -> DIR` and
-//!   `# writes DIR` comments, the headline block (`negsim: ...` lines, with the time and the
+//!   `# writes DIR` comments (also on a line of their own under the command), the headline block (`negsim: ...` lines, with the time and the
 //!   rate masked: they depend on the machine), `point,...` blocks (a run's `points.csv`), trace
 //!   excerpts (every line but `...` appears in order in the trace named before the block),
-//!   the command synopsis (every option it shows is in that command's `--help`), the study
-//!   table of `p_completed` with Wilson intervals, and "runs N points × M trials".
+//!   any other block that shows lines the last command printed (in order; `...` for lines
+//!   or the rest of a line left out), the command synopsis (every option it shows is in that
+//!   command's `--help`), the study table of `p_completed` with Wilson intervals, and "runs N points × M trials".
 //!
 //! A run's folder is the one the command prints (`-> DIR`), never a hard-coded one, so the
 //! test follows the default folders whatever they are. A failure names the README line.
@@ -341,6 +342,38 @@ fn check_text_block(sb: &Sandbox, b: &Block, last: Option<&Ran>, rep: &mut Repor
             }
         }
         rep.note(b.line, format!("checked: the excerpt of `{cmd}`"));
+    } else if let Some(r) = last.filter(|r| {
+        r.output
+            .lines()
+            .any(|g| mask_machine(g) == mask_machine(first))
+    }) {
+        // Any other excerpt of what the last command printed: its lines in order, `...`
+        // standing for lines left out, a trailing `...` for the rest of a line.
+        let mut got = r.output.lines().map(mask_machine);
+        for (n, l) in &b.lines {
+            if l.trim() == "..." {
+                continue;
+            }
+            let want = mask_machine(l);
+            let found = match want.strip_suffix("...") {
+                Some(prefix) => got.any(|g| g.starts_with(prefix.trim_end())),
+                None => got.any(|g| g == want),
+            };
+            if !found {
+                rep.fail(
+                    *n,
+                    format!(
+                        "`{}` (line {}) does not print, in this order, `{l}`; it printed:\n{}",
+                        r.text, r.line, r.output
+                    ),
+                );
+                return;
+            }
+        }
+        rep.note(
+            b.line,
+            format!("checked: the output of line {} shown here", r.line),
+        );
     } else if first.starts_with("negsim ") && first.contains(" [") {
         check_synopsis(sb, b, rep);
     } else {

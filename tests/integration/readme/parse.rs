@@ -69,6 +69,11 @@ pub(super) fn commands(b: &Block) -> Vec<Cmd> {
                 text: text.trim().to_string(),
                 comment: comment.trim().to_string(),
             });
+        } else if let Some(last) = out.last_mut().filter(|_| !comment.trim().is_empty()) {
+            // A comment on a line of its own (`# -> DIR`) belongs to the command above it.
+            last.comment = format!("{} {}", last.comment, comment.trim())
+                .trim()
+                .to_string();
         }
     }
     out
@@ -159,6 +164,7 @@ mod tests {
                 (2, "negsim run --a \\".into()),
                 (3, "   --b 1   # 55.7% completed [55.0, 56.4]".into()),
                 (4, "negsim merge $X/shard-* --out y".into()),
+                (5, "# -> output/y/".into()),
             ],
             prose: vec![],
         };
@@ -170,7 +176,7 @@ mod tests {
             promised_p_completed(&c[0].comment),
             Some(("55.7".into(), "55.0".into(), "56.4".into()))
         );
-        assert_eq!(c[1].comment, "");
+        assert_eq!(c[1].comment, "-> output/y/");
         assert_eq!(
             headline_p_completed("  p_completed    36.4%  [35.5%, 37.3%]"),
             Some(("36.4".into(), "35.5".into(), "37.3".into()))
