@@ -11,13 +11,14 @@
 //!   or only their `negsim` part is run; [`SKIPS`] lists them with the reason, and the test
 //!   prints what it ran, skipped and checked (`cargo test --test integration readme --
 //!   --nocapture`).
-//! - Figures checked: the trailing `# 55.7% completed [55.0, 56.4]` comments, `# -> DIR` and
-//!   `# writes DIR` comments (also on a line of their own under the command), the headline block (`negsim: ...` lines, with the time and the
-//!   rate masked: they depend on the machine), `point,...` blocks (a run's `points.csv`), trace
-//!   excerpts (every line but `...` appears in order in the trace named before the block),
-//!   any other block that shows lines the last command printed (in order; `...` for lines
-//!   or the rest of a line left out), the command synopsis (every option it shows is in that
-//!   command's `--help`), the study table of `p_completed` with Wilson intervals, and "runs N points × M trials".
+//! - Figures checked: the trailing `# 55.7% completed [55.0, 56.4]` comments; `# -> DIR` and
+//!   `# writes DIR` comments (also on a line of their own under the command); the headline
+//!   block (`negsim: ...` lines, with the time and the rate masked: they depend on the
+//!   machine); `point,...` blocks (a run's `points.csv`); trace excerpts (every line but `...`
+//!   appears in order in the trace named just before the block); any other block that shows
+//!   lines the last command printed (in order, `...` for lines or the rest of a line left
+//!   out); the command synopsis (every option it shows is in that command's `--help`); the
+//!   study table of `p_completed` with Wilson intervals; and "runs N points × M trials".
 //!
 //! A run's folder is the one the command prints (`-> DIR`), never a hard-coded one, so the
 //! test follows the default folders whatever they are. A failure names the README line.
