@@ -2,6 +2,7 @@
 //! temporary copy of the repository, and every figure the README quotes that a seed fixes is
 //! compared with what the commands print or write.
 //!
+//! - The copy holds the whole repository but `target/`, `output/`, `.git` and `fuzz/`.
 //! - `negsim ...` lines run through `sh -c` with the `negsim` built for these tests first on
 //!   `PATH` (`cargo run --release -- ARGS` is read as `negsim ARGS`: that is what it runs).
 //! - `cargo build`/`cargo test`/`cargo bench`/`cargo doc` lines are not run again (this test
@@ -10,15 +11,21 @@
 //!   or only their `negsim` part is run; [`SKIPS`] lists them with the reason, and the test
 //!   prints what it ran, skipped and checked (`cargo test --test integration readme --
 //!   --nocapture`).
-//! - Figures checked: the trailing `# 55.7% completed [55.0, 56.4]` comments, `# -> DIR` and
-//!   `# writes DIR` comments, the headline block (`negsim: ...` lines, with the time and the
-//!   rate masked: they depend on the machine), `point,...` blocks (a run's `points.csv`), trace
-//!   excerpts (every line but `...` appears in order in the trace named before the block),
-//!   the study table of `p_completed` with Wilson intervals, and "runs N points × M trials".
+//! - Figures checked: the trailing `# 55.7% completed [55.0, 56.4]` comments; `# -> DIR` and
+//!   `# writes DIR` comments (also on a line of their own under the command); the headline
+//!   block (`negsim: ...` lines, with the time and the rate masked: they depend on the
+//!   machine); `point,...` blocks (a run's `points.csv`); trace excerpts (every line but `...`
+//!   appears in order in the trace named just before the block); any other block that shows
+//!   lines the last command printed (in order, `...` for lines or the rest of a line left
+//!   out); the command synopsis (every option it shows is in that command's `--help`); the
+//!   study table of `p_completed` with Wilson intervals; and "runs N points × M trials".
 //!
 //! A run's folder is the one the command prints (`-> DIR`), never a hard-coded one, so the
 //! test follows the default folders whatever they are. A failure names the README line.
 
+mod parse;
+
+use parse::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -38,7 +45,19 @@ const SKIPS: &[(&str, &str)] = &[
         "starts a Slurm cluster as root (run by `bash .ci/run`)",
     ),
     ("scripts/render-report.sh", "needs headless Chromium"),
+    (
+        "negsim calibrate",
+        "takes minutes (ABC by sequential Monte Carlo); calibration has its own tests",
+    ),
+    ("pip install", "needs Python"),
+    ("maturin", "needs Python and maturin"),
 ];
+
+/// Top-level entries of the repository not copied into the sandbox: built or written there.
+const NOT_COPIED: &[&str] = &["target", "output", ".git", "fuzz"];
+
+/// A command slower than this is named in the log, as a candidate for [`SKIPS`].
+const SLOW_SECONDS: f64 = 60.0;
 
 /// Pipes into optional tools: only the part before the pipe is run.
 const OPTIONAL_PIPES: &[(&str, &str)] = &[("| dot ", "Graphviz `dot` is optional")];
@@ -52,88 +71,6 @@ const CARGO_COMMANDS: &[&str] = &[
     "cargo fmt --check",
     "cargo clippy --all-targets -- -D warnings",
 ];
-
-/// A fenced block of the README.
-struct Block {
-    /// The info string: `sh`, `text`, `toml`, ...
-    kind: String,
-    /// 1-based line of the opening fence.
-    line: usize,
-    /// Its lines with their 1-based numbers.
-    lines: Vec<(usize, String)>,
-    /// The prose between the previous block and this one, with line numbers.
-    prose: Vec<(usize, String)>,
-}
-
-fn blocks(readme: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    let mut prose = Vec::new();
-    let mut cur: Option<Block> = None;
-    for (i, l) in readme.lines().enumerate() {
-        let n = i + 1;
-        if let Some(rest) = l.strip_prefix("```") {
-            match cur.take() {
-                Some(b) => out.push(b),
-                None => {
-                    cur = Some(Block {
-                        kind: rest.trim().to_string(),
-                        line: n,
-                        lines: Vec::new(),
-                        prose: std::mem::take(&mut prose),
-                    })
-                }
-            }
-        } else if let Some(b) = cur.as_mut() {
-            b.lines.push((n, l.to_string()));
-        } else {
-            prose.push((n, l.to_string()));
-        }
-    }
-    out
-}
-
-/// One shell command: continuation lines joined, the trailing comment apart.
-struct Cmd {
-    line: usize,
-    text: String,
-    comment: String,
-}
-
-fn commands(b: &Block) -> Vec<Cmd> {
-    let mut out = Vec::new();
-    let mut acc: Option<(usize, String)> = None;
-    for (n, l) in &b.lines {
-        let (code, comment) = split_comment(l);
-        let (start, mut text) = acc.take().unwrap_or((*n, String::new()));
-        let code = code.trim_end();
-        if let Some(c) = code.strip_suffix('\\') {
-            text.push_str(c.trim());
-            text.push(' ');
-            acc = Some((start, text));
-            continue;
-        }
-        text.push_str(code.trim());
-        if !text.trim().is_empty() {
-            out.push(Cmd {
-                line: start,
-                text: text.trim().to_string(),
-                comment: comment.trim().to_string(),
-            });
-        }
-    }
-    out
-}
-
-/// Split `code   # comment` at the first `#` that follows whitespace.
-fn split_comment(l: &str) -> (&str, &str) {
-    let b = l.as_bytes();
-    for i in 0..b.len() {
-        if b[i] == b'#' && (i == 0 || b[i - 1].is_ascii_whitespace()) {
-            return (&l[..i], &l[i + 1..]);
-        }
-    }
-    (l, "")
-}
 
 /// What one command printed, and the run folder it names.
 struct Ran {
@@ -155,8 +92,18 @@ impl Sandbox {
         let tmp = tempfile::tempdir().expect("temporary folder");
         let root = tmp.path().join("repo");
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        for d in ["scenarios", "tests/data", "examples", "scripts", "docs"] {
-            copy_dir(&repo.join(d), &root.join(d));
+        // Everything a command may read: the whole repository but what is built or written.
+        std::fs::create_dir_all(&root).unwrap();
+        for e in std::fs::read_dir(repo).unwrap().flatten() {
+            let name = e.file_name();
+            if NOT_COPIED.iter().any(|n| name == *n) {
+                continue;
+            }
+            if e.path().is_dir() {
+                copy_dir(&e.path(), &root.join(&name));
+            } else {
+                std::fs::copy(e.path(), root.join(&name)).unwrap();
+            }
         }
         let bin = tmp.path().join("bin");
         std::fs::create_dir_all(&bin).unwrap();
@@ -195,67 +142,6 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(&p, to.join(e.file_name())).unwrap();
         }
     }
-}
-
-/// The folder a run printed (`... -> DIR`).
-fn printed_dir(output: &str) -> Option<String> {
-    output
-        .lines()
-        .find(|l| l.starts_with("negsim: ") && l.contains(" -> "))
-        .and_then(|l| l.rsplit(" -> ").next())
-        .map(|s| s.trim().to_string())
-}
-
-/// Mask what depends on the machine in a headline line: `in 0.04 s (271261 trials/s)`.
-fn mask_machine(l: &str) -> String {
-    let Some(i) = l.find(" in ") else {
-        return l.to_string();
-    };
-    match l[i..].find(" trials/s)") {
-        Some(j) => format!("{} in <time>{}", &l[..i], &l[i + j + " trials/s)".len()..]),
-        None => l.to_string(),
-    }
-}
-
-/// `p_completed   36.4%  [35.5%, 37.3%]` -> ("36.4", "35.5", "37.3").
-fn headline_p_completed(output: &str) -> Option<(String, String, String)> {
-    let l = output
-        .lines()
-        .find(|l| l.trim_start().starts_with("p_completed"))?;
-    let nums: Vec<String> = l
-        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .filter(|s| !s.is_empty() && s.contains('.'))
-        .map(str::to_string)
-        .collect();
-    (nums.len() == 3).then(|| (nums[0].clone(), nums[1].clone(), nums[2].clone()))
-}
-
-/// `55.7% completed [55.0, 56.4]` in a comment.
-fn promised_p_completed(comment: &str) -> Option<(String, String, String)> {
-    let i = comment.find("% completed [")?;
-    let pct = comment[..i].rsplit(' ').next()?.to_string();
-    let rest = &comment[i + "% completed [".len()..];
-    let (lo, rest) = rest.split_once(',')?;
-    let hi = rest.split(']').next()?;
-    Some((pct, lo.trim().to_string(), hi.trim().to_string()))
-}
-
-/// A CSV file as a header and rows of strings (the files negsim writes have no quoting
-/// that matters here).
-fn read_csv(p: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
-    let mut r = csv::Reader::from_path(p).map_err(|e| format!("{}: {e}", p.display()))?;
-    let h = r
-        .headers()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let rows = r
-        .records()
-        .map(|x| x.map(|x| x.iter().map(str::to_string).collect()))
-        .collect::<Result<Vec<Vec<String>>, _>>()
-        .map_err(|e| e.to_string())?;
-    Ok((h, rows))
 }
 
 struct Report {
@@ -317,10 +203,14 @@ fn run_command(sb: &Sandbox, c: &Cmd, rep: &mut Report) -> Option<Ran> {
         );
         return None;
     }
-    rep.note(
-        c.line,
-        format!("ran `{text}` ({:.1} s)", t0.elapsed().as_secs_f64()),
-    );
+    let secs = t0.elapsed().as_secs_f64();
+    rep.note(c.line, format!("ran `{text}` ({secs:.1} s)"));
+    if secs > SLOW_SECONDS {
+        rep.note(
+            c.line,
+            format!("slow: {secs:.0} s; consider a smaller budget or an entry in SKIPS"),
+        );
+    }
     let dir = printed_dir(&output).map(|d| sb.root.join(d));
     // `# -> DIR` and `# writes DIR`.
     let promised = c
@@ -453,12 +343,97 @@ fn check_text_block(sb: &Sandbox, b: &Block, last: Option<&Ran>, rep: &mut Repor
             }
         }
         rep.note(b.line, format!("checked: the excerpt of `{cmd}`"));
+    } else if let Some(r) = last.filter(|r| {
+        r.output
+            .lines()
+            .any(|g| mask_machine(g) == mask_machine(first))
+    }) {
+        // Any other excerpt of what the last command printed: its lines in order, `...`
+        // standing for lines left out, a trailing `...` for the rest of a line.
+        let mut got = r.output.lines().map(mask_machine);
+        for (n, l) in &b.lines {
+            if l.trim() == "..." {
+                continue;
+            }
+            let want = mask_machine(l);
+            let found = match want.strip_suffix("...") {
+                Some(prefix) => got.any(|g| g.starts_with(prefix.trim_end())),
+                None => got.any(|g| g == want),
+            };
+            if !found {
+                rep.fail(
+                    *n,
+                    format!(
+                        "`{}` (line {}) does not print, in this order, `{l}`; it printed:\n{}",
+                        r.text, r.line, r.output
+                    ),
+                );
+                return;
+            }
+        }
+        rep.note(
+            b.line,
+            format!("checked: the output of line {} shown here", r.line),
+        );
+    } else if first.starts_with("negsim ") && first.contains(" [") {
+        check_synopsis(sb, b, rep);
     } else {
         rep.note(
             b.line,
             format!("text block not checked (`{first}`): not the output of a command"),
         );
     }
+}
+
+/// The command synopsis: every `negsim <command>` has `--help`, and every `--option` the
+/// synopsis shows is in that help.
+fn check_synopsis(sb: &Sandbox, b: &Block, rep: &mut Report) {
+    let mut options: Vec<(String, Vec<(usize, String)>)> = Vec::new();
+    for (n, l) in &b.lines {
+        for (k, part) in l.split("negsim ").enumerate() {
+            let mut words = part.split_whitespace();
+            if k > 0 {
+                let cmd = words.next().unwrap_or("").to_string();
+                if options.last().map(|(c, _)| c) != Some(&cmd) {
+                    options.push((cmd, Vec::new()));
+                }
+            }
+            let Some((_, opts)) = options.last_mut() else {
+                continue;
+            };
+            for w in words {
+                let w = w.trim_matches(|c| c == '[' || c == ']' || c == '.');
+                if let Some(o) = w.strip_prefix("--") {
+                    let o = o.split(['=', ']']).next().unwrap_or("");
+                    opts.push((*n, format!("--{o}")));
+                }
+            }
+        }
+    }
+    for (cmd, opts) in &options {
+        let out = sb.sh(&format!("negsim {cmd} --help"));
+        let help = String::from_utf8_lossy(&out.stdout).to_string();
+        if !out.status.success() {
+            rep.fail(b.line, format!("`negsim {cmd} --help` failed"));
+            continue;
+        }
+        for (n, o) in opts {
+            if !help.contains(o.as_str()) {
+                rep.fail(
+                    *n,
+                    format!("`negsim {cmd}` has no option {o} (not in its --help)"),
+                );
+            }
+        }
+    }
+    rep.note(
+        b.line,
+        format!(
+            "checked: the synopsis ({} commands, {} options, against --help)",
+            options.len(),
+            options.iter().map(|(_, o)| o.len()).sum::<usize>()
+        ),
+    );
 }
 
 /// The `| DPRK compliance | US 0.6 | ...` table: `p_completed` [Wilson] per point of the
@@ -609,36 +584,5 @@ fn readme_commands_and_figures() {
         rep.failures.is_empty(),
         "the README does not do what it says:\n{}",
         rep.failures.join("\n")
-    );
-}
-
-#[test]
-fn comment_and_block_parsing() {
-    let b = Block {
-        kind: "sh".into(),
-        line: 1,
-        lines: vec![
-            (2, "negsim run --a \\".into()),
-            (3, "   --b 1   # 55.7% completed [55.0, 56.4]".into()),
-            (4, "negsim merge $X/shard-* --out y".into()),
-        ],
-        prose: vec![],
-    };
-    let c = commands(&b);
-    assert_eq!(c.len(), 2);
-    assert_eq!(c[0].text, "negsim run --a --b 1");
-    assert_eq!(c[0].line, 2);
-    assert_eq!(
-        promised_p_completed(&c[0].comment),
-        Some(("55.7".into(), "55.0".into(), "56.4".into()))
-    );
-    assert_eq!(c[1].comment, "");
-    assert_eq!(
-        headline_p_completed("  p_completed    36.4%  [35.5%, 37.3%]"),
-        Some(("36.4".into(), "35.5".into(), "37.3".into()))
-    );
-    assert_eq!(
-        mask_machine("negsim: 10 trials of x (1 point) in 0.04 s (271261 trials/s) -> output/x"),
-        "negsim: 10 trials of x (1 point) in <time> -> output/x"
     );
 }
