@@ -758,12 +758,17 @@ impl<'s> Trial<'s> {
                 delays,
                 deadline: opt(self.ext[a].deadline),
                 lapses: self.acts[a].lapses,
-                suspended_days: self.ext[a].suspended_days
-                    + if self.ext[a].suspended {
-                        end_day.saturating_sub(self.ext[a].since)
-                    } else {
-                        0
-                    },
+                suspended_days: if self.flags.suspend {
+                    let e = &self.ext[a];
+                    e.suspended_days
+                        + if e.suspended {
+                            end_day.saturating_sub(e.since)
+                        } else {
+                            0
+                        }
+                } else {
+                    0
+                },
             };
         }
         if O::ENABLED {
