@@ -151,3 +151,32 @@ pub(super) fn row(s: &Scenario, day: u32, ev: &Event, state: &dyn Fn(usize) -> S
         _ => Row::new(s, day, Kind::End, String::new()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::trace::{Kind, replay, rows, to_csv};
+
+    /// The bench scenario with every 0.3 feature: its traces show relative deadlines set,
+    /// relapses, suspensions and triggered shocks, as rows of their own in the CSV.
+    #[test]
+    fn every_feature_trace_has_the_03_rows() {
+        let text = include_str!("../../benches/every-feature-0.3.toml");
+        let s = crate::scenario::from_str(text, "every-feature-0.3.toml").unwrap();
+        let mut seen = std::collections::BTreeSet::new();
+        for k in 0..20 {
+            let t = replay(&s, 1, k);
+            let r = rows(&s, &t.events);
+            let csv = to_csv(&r);
+            for row in &r {
+                seen.insert(row.event.as_str());
+                if row.event == Kind::Suspended {
+                    assert!(row.value.is_some() && row.party.is_some());
+                }
+            }
+            assert_eq!(csv.lines().count(), r.len() + 1);
+        }
+        for kind in ["deadline_set", "relapsed", "suspended", "triggered"] {
+            assert!(seen.contains(kind), "no {kind} row in 20 trials: {seen:?}");
+        }
+    }
+}
