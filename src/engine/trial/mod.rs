@@ -13,18 +13,20 @@
 //! once the buffers have grown. What never changes between trials is compiled once into a
 //! [`Plan`] of flat tables.
 
-use super::consent::{FirstCoin, SecondCoin};
+use super::consent::FirstCoin;
 use super::plan::{PAYLOAD_BITS, Plan, key, step};
 use super::queue::EventQueue;
 use super::schedule::{Calendar, NEVER};
 use super::shocks::{Arrival, draw_arrivals};
-use super::trust::{Trust, chance_to_act};
+use super::trust::Trust;
 use super::{Event, Observer, Outcome, TrialResult};
 use crate::model::{PhaseStart, Scenario, TriggerEvent};
 use crate::rng::{self, TrialRng};
 use std::sync::Arc;
 
 mod deadlines;
+mod finish;
+mod reviews;
 mod suspension;
 mod triggers;
 
@@ -489,97 +491,6 @@ impl<'s> Trial<'s> {
         }
     }
 
-    /// A review at which the first coin of offer `slot` came up: the second coin, with the
-    /// trust of this moment, decides between consent and one more delay.
-    fn candidate_review<O: Observer>(
-        &mut self,
-        slot: usize,
-        day: u64,
-        rng: &mut TrialRng,
-        obs: &mut O,
-    ) {
-        let info = self.plan.slots[slot];
-        let i = info.party as usize;
-        let coin: SecondCoin = self.plan.second_coin[slot];
-        let u = rng::uniform(rng);
-        let yes = coin.always() || {
-            // The first coin had chance c * tau_max^rho: this one has (tau / tau_max)^rho.
-            // (Multiplying by a precomputed 1 / (count * tau_max) instead of two divisions
-            // moves the ratio by at most a few units in the last place.)
-            let ratio = if info.cp_len == 0 {
-                1.0
-            } else {
-                self.trust.sum_of(self.plan.counterparts_of(&info)) * info.ratio_scale
-            };
-            debug_assert!(ratio <= 1.0 + 1e-9, "trust above its ceiling: {ratio}");
-            coin.accepts(u, ratio.min(1.0))
-        };
-        if yes {
-            let a = info.action as usize;
-            if O::ENABLED {
-                let k = info.k as usize;
-                self.offers[slot].p = chance_to_act(self.s, &self.trust, i, &self.s.actions[a], k);
-            }
-            self.consent(i, a, slot, day, rng, obs);
-        } else {
-            self.next_candidate(slot, i, self.offers[slot].next + 1, rng);
-        }
-    }
-
-    fn consent<O: Observer>(
-        &mut self,
-        i: usize,
-        a: usize,
-        slot: usize,
-        day: u64,
-        rng: &mut TrialRng,
-        obs: &mut O,
-    ) {
-        let cal = &self.calendars[i];
-        let first = self.offers[slot].first;
-        // Every review of the offer before this one was a delay.
-        let delays = self.offers[slot].next - first;
-        self.offers[slot].delays = delays as u32;
-        self.offers[slot].active = false;
-        self.acts[a].consented |= 1u64 << i;
-        if O::ENABLED {
-            if delays > 0 {
-                obs.on(
-                    day as u32,
-                    &Event::Delays {
-                        party: i,
-                        action: a,
-                        count: delays as u32,
-                        first: cal.day_of(first) as u32,
-                        last: cal.day_of(first + delays - 1) as u32,
-                    },
-                    self.trust.as_slice(),
-                );
-            }
-            obs.on(
-                day as u32,
-                &Event::Consented {
-                    party: i,
-                    action: a,
-                    chance: self.offers[slot].p,
-                },
-                self.trust.as_slice(),
-            );
-        }
-        if self.acts[a].consented == self.s.actions[a].actor_mask {
-            self.start_action(
-                a,
-                day,
-                Cursor::Review {
-                    party: i,
-                    action: a,
-                },
-                rng,
-                obs,
-            );
-        }
-    }
-
     fn start_action<O: Observer>(
         &mut self,
         a: usize,
@@ -699,80 +610,6 @@ impl<'s> Trial<'s> {
         // MODEL.md 2.13: a completion raises trust, so suspended actions may resume.
         if self.flags.suspend {
             self.judge_all(day, cursor, rng, obs);
-        }
-    }
-
-    fn finish<O: Observer>(&mut self, out: &mut TrialResult, obs: &mut O) {
-        let s = self.s;
-        let (outcome, end_day, by) = self.ended.unwrap_or((Outcome::Stalled, s.horizon, None));
-        // The last day on which reviews happened: none on a walkout day.
-        let last_review_day: Option<u64> = match outcome {
-            Outcome::Collapsed => u64::from(end_day).checked_sub(1),
-            _ => Some(u64::from(end_day)),
-        };
-        out.outcome = outcome;
-        out.end_day = end_day;
-        out.collapsed_by = by;
-        out.actions_done = self.actions_done;
-        out.quantity.clone_from(&self.quantity);
-        out.party_delays.fill(0);
-        for (p, ph) in self.phases.iter().enumerate() {
-            out.phase_done[p] = (ph.done_day != NONE).then_some(ph.done_day);
-        }
-        for (a, act) in s.actions.iter().enumerate() {
-            let mut delays = 0u32;
-            for (k, &i) in act.actors.iter().enumerate() {
-                let slot = self.plan.action_slots.row(a)[k] as usize;
-                if self.offers[slot].active {
-                    // Still waiting for this actor at the end: every review so far delayed it.
-                    let first = self.offers[slot].first;
-                    let n = match last_review_day {
-                        Some(last) => self.calendars[i].index_from(last + 1).saturating_sub(first),
-                        None => 0,
-                    };
-                    self.offers[slot].delays = n as u32;
-                    if O::ENABLED && n > 0 {
-                        let cal = &self.calendars[i];
-                        obs.on(
-                            end_day,
-                            &Event::Delays {
-                                party: i,
-                                action: a,
-                                count: n as u32,
-                                first: cal.day_of(first) as u32,
-                                last: cal.day_of(first + n - 1) as u32,
-                            },
-                            self.trust.as_slice(),
-                        );
-                    }
-                }
-                let d = self.offers[slot].delays;
-                delays += d;
-                out.party_delays[i] += u64::from(d);
-            }
-            let opt = |x: u32| (x != NONE).then_some(x);
-            out.actions[a] = super::ActionRecord {
-                due_day: opt(self.acts[a].due_day),
-                started_day: opt(self.acts[a].start_day),
-                done_day: opt(self.acts[a].done_day),
-                delays,
-                deadline: opt(self.ext[a].deadline),
-                lapses: self.acts[a].lapses,
-                suspended_days: if self.flags.suspend {
-                    let e = &self.ext[a];
-                    e.suspended_days
-                        + if e.suspended {
-                            end_day.saturating_sub(e.since)
-                        } else {
-                            0
-                        }
-                } else {
-                    0
-                },
-            };
-        }
-        if O::ENABLED {
-            obs.on(end_day, &Event::End { outcome }, self.trust.as_slice());
         }
     }
 }
