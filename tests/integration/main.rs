@@ -13,6 +13,7 @@ mod inspect;
 mod readme;
 mod report;
 mod rules;
+mod rules03;
 mod safety;
 mod shards;
 mod sweeps;

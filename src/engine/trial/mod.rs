@@ -13,16 +13,22 @@
 //! once the buffers have grown. What never changes between trials is compiled once into a
 //! [`Plan`] of flat tables.
 
-use super::consent::{FirstCoin, SecondCoin};
+use super::consent::FirstCoin;
 use super::plan::{PAYLOAD_BITS, Plan, key, step};
 use super::queue::EventQueue;
 use super::schedule::{Calendar, NEVER};
 use super::shocks::{Arrival, draw_arrivals};
-use super::trust::{Trust, chance_to_act};
+use super::trust::Trust;
 use super::{Event, Observer, Outcome, TrialResult};
-use crate::model::{PhaseStart, Scenario};
+use crate::model::{PhaseStart, Scenario, TriggerEvent};
 use crate::rng::{self, TrialRng};
 use std::sync::Arc;
+
+mod deadlines;
+mod finish;
+mod reviews;
+mod suspension;
+mod triggers;
 
 const NONE: u32 = u32::MAX;
 
@@ -66,6 +72,39 @@ struct ActionState {
     unmet: u32,
     /// Done actions among its `requires_at_least` list.
     at_least_done: u32,
+    /// Lapses so far, relapses included.
+    lapses: u32,
+}
+
+/// What a trial knows about one action for the model 0.3 rules only. Kept apart from
+/// [`ActionState`] so that a 0.2 scenario neither copies nor touches it: nothing writes it
+/// then, so it is never reset.
+#[derive(Debug, Clone, Copy)]
+struct Extra03 {
+    /// Its deadline in force (NONE while it has none; MODEL.md 2.12).
+    deadline: u32,
+    /// The day it is to be done, once started and while not suspended, when some party
+    /// suspends (a queued completion for any other day is stale).
+    done_at: u64,
+    /// Days of its duration still to run, while suspended (MODEL.md 2.13).
+    remaining: u32,
+    /// Whether it is suspended now, and since which day.
+    suspended: bool,
+    since: u32,
+    /// Days spent suspended in closed suspensions.
+    suspended_days: u32,
+}
+
+/// The 0.3 rules in use, copied from the plan into the trial so the hot loop reads them
+/// without following the plan's pointer.
+#[derive(Debug, Clone, Copy)]
+struct Flags {
+    relative: bool,
+    suspend: bool,
+    triggers: bool,
+    trigger_pauses: bool,
+    /// Any of them.
+    any: bool,
 }
 
 /// What a trial knows about one phase.
@@ -100,6 +139,10 @@ pub struct Trial<'s> {
     /// Per action, and what every trial starts from.
     acts: Vec<ActionState>,
     acts_initial: Vec<ActionState>,
+    /// Per action, for the 0.3 rules (see [`Extra03`]).
+    ext: Vec<Extra03>,
+    ext_initial: Vec<Extra03>,
+    flags: Flags,
     /// Per phase.
     phases: Vec<PhaseState>,
     phases_initial: Vec<PhaseState>,
@@ -112,6 +155,9 @@ pub struct Trial<'s> {
     actions_done: u32,
     quantity: Vec<f64>,
     ended: Option<(Outcome, u32, Option<usize>)>,
+    /// The trial's trigger stream (MODEL.md 2.15), only when the scenario has a triggered
+    /// shock.
+    trig_rng: Option<TrialRng>,
 }
 
 impl<'s> Trial<'s> {
@@ -136,6 +182,7 @@ impl<'s> Trial<'s> {
                 consented: 0,
                 unmet,
                 at_least_done: 0,
+                lapses: 0,
             })
             .collect();
         let phases_initial: Vec<PhaseState> = s
@@ -157,8 +204,31 @@ impl<'s> Trial<'s> {
             };
             total
         ];
+        let ext_initial: Vec<Extra03> = s
+            .actions
+            .iter()
+            .map(|act| Extra03 {
+                deadline: act.deadline.unwrap_or(NONE),
+                done_at: NEVER,
+                remaining: 0,
+                suspended: false,
+                since: 0,
+                suspended_days: 0,
+            })
+            .collect();
+        let r = &plan.rules;
+        let flags = Flags {
+            relative: r.relative,
+            suspend: r.suspend,
+            triggers: r.triggers,
+            trigger_pauses: r.trigger_pauses,
+            any: r.relative || r.suspend || r.triggers,
+        };
         Trial {
             s,
+            ext: ext_initial.clone(),
+            ext_initial,
+            flags,
             trust: Trust::new(s.parties.len()),
             calendars: s
                 .parties
@@ -176,6 +246,7 @@ impl<'s> Trial<'s> {
             actions_done: 0,
             quantity: vec![0.0; s.units.len()],
             ended: None,
+            trig_rng: None,
             plan,
         }
     }
@@ -214,6 +285,12 @@ impl<'s> Trial<'s> {
         self.actions_done = 0;
         self.quantity.fill(0.0);
         self.ended = None;
+        if self.flags.any {
+            self.ext.copy_from_slice(&self.ext_initial);
+        }
+        if self.flags.triggers {
+            self.trig_rng = Some(rng::trigger_rng(rng));
+        }
         if s.shocks.is_empty() {
             self.queue.reset_sorted(&self.plan.fixed);
             return;
@@ -237,11 +314,13 @@ impl<'s> Trial<'s> {
         for c in &mut self.calendars {
             c.normalise();
         }
-        let shocks = self
-            .arrivals
-            .iter()
-            .enumerate()
-            .map(|(idx, a)| key(u64::from(a.day), step::SHOCK, idx as u64));
+        let shocks = self.arrivals.iter().map(|a| {
+            key(
+                u64::from(a.day),
+                step::SHOCK,
+                shock_payload(a.shock as usize, false),
+            )
+        });
         self.queue
             .reset(self.plan.fixed.iter().copied().chain(shocks));
     }
@@ -275,22 +354,33 @@ impl<'s> Trial<'s> {
             let payload = (k & ((1 << PAYLOAD_BITS) - 1)) as usize;
             match step {
                 step::REVIEW => {
-                    debug_assert!(self.offers[payload].active);
-                    self.candidate_review(payload, day, rng, obs);
+                    // A triggered pause redraws candidates: the old one is then stale.
+                    if !self.flags.trigger_pauses || self.candidate_is_current(payload, day) {
+                        debug_assert!(self.offers[payload].active);
+                        self.candidate_review(payload, day, rng, obs);
+                    }
                 }
-                step::DONE => self.complete(payload, day, Cursor::BeforeReviews, rng, obs),
+                step::DONE => {
+                    // A suspension moves the completion: the queued one is then stale.
+                    if !self.flags.suspend || self.completion_is_current(payload, day) {
+                        self.complete(payload, day, Cursor::BeforeReviews, rng, obs);
+                    }
+                }
                 step::PHASE => self.start_phase(payload, day, Cursor::BeforeReviews, rng, obs),
                 step::LAPSE => {
-                    if self.lapse(payload, day, obs) {
+                    if self.lapse(payload, day, rng, obs) {
                         lapsed_today = true;
                     }
                 }
                 _ => {
-                    if self.shock(payload, day, obs)
+                    if self.shock(payload, day, rng, obs)
                         && let Some(i) = self.trust.first_walkout(s)
                     {
                         self.walkout(i, day as u32, obs);
                         return;
+                    }
+                    if self.flags.suspend {
+                        self.judge_all(day, Cursor::BeforeReviews, rng, obs);
                     }
                 }
             }
@@ -309,7 +399,7 @@ impl<'s> Trial<'s> {
                 day,
                 &Event::Walkout {
                     party: i,
-                    mean_trust: self.trust.mean_trust(i),
+                    mean_trust: self.trust.walkout_mean(self.s, i).unwrap_or(1.0),
                 },
                 self.trust.as_slice(),
             );
@@ -401,97 +491,6 @@ impl<'s> Trial<'s> {
         }
     }
 
-    /// A review at which the first coin of offer `slot` came up: the second coin, with the
-    /// trust of this moment, decides between consent and one more delay.
-    fn candidate_review<O: Observer>(
-        &mut self,
-        slot: usize,
-        day: u64,
-        rng: &mut TrialRng,
-        obs: &mut O,
-    ) {
-        let info = self.plan.slots[slot];
-        let i = info.party as usize;
-        let coin: SecondCoin = self.plan.second_coin[i];
-        let u = rng::uniform(rng);
-        let yes = coin.always() || {
-            // The first coin had chance c * tau_max^rho: this one has (tau / tau_max)^rho.
-            // (Multiplying by a precomputed 1 / (count * tau_max) instead of two divisions
-            // moves the ratio by at most a few units in the last place.)
-            let ratio = if info.cp_len == 0 {
-                1.0
-            } else {
-                self.trust.sum_of(self.plan.counterparts_of(&info)) * info.ratio_scale
-            };
-            debug_assert!(ratio <= 1.0 + 1e-9, "trust above its ceiling: {ratio}");
-            coin.accepts(u, ratio.min(1.0))
-        };
-        if yes {
-            let a = info.action as usize;
-            if O::ENABLED {
-                let k = info.k as usize;
-                self.offers[slot].p = chance_to_act(self.s, &self.trust, i, &self.s.actions[a], k);
-            }
-            self.consent(i, a, slot, day, rng, obs);
-        } else {
-            self.next_candidate(slot, i, self.offers[slot].next + 1, rng);
-        }
-    }
-
-    fn consent<O: Observer>(
-        &mut self,
-        i: usize,
-        a: usize,
-        slot: usize,
-        day: u64,
-        rng: &mut TrialRng,
-        obs: &mut O,
-    ) {
-        let cal = &self.calendars[i];
-        let first = self.offers[slot].first;
-        // Every review of the offer before this one was a delay.
-        let delays = self.offers[slot].next - first;
-        self.offers[slot].delays = delays as u32;
-        self.offers[slot].active = false;
-        self.acts[a].consented |= 1u64 << i;
-        if O::ENABLED {
-            if delays > 0 {
-                obs.on(
-                    day as u32,
-                    &Event::Delays {
-                        party: i,
-                        action: a,
-                        count: delays as u32,
-                        first: cal.day_of(first) as u32,
-                        last: cal.day_of(first + delays - 1) as u32,
-                    },
-                    self.trust.as_slice(),
-                );
-            }
-            obs.on(
-                day as u32,
-                &Event::Consented {
-                    party: i,
-                    action: a,
-                    chance: self.offers[slot].p,
-                },
-                self.trust.as_slice(),
-            );
-        }
-        if self.acts[a].consented == self.s.actions[a].actor_mask {
-            self.start_action(
-                a,
-                day,
-                Cursor::Review {
-                    party: i,
-                    action: a,
-                },
-                rng,
-                obs,
-            );
-        }
-    }
-
     fn start_action<O: Observer>(
         &mut self,
         a: usize,
@@ -513,17 +512,28 @@ impl<'s> Trial<'s> {
                 self.trust.as_slice(),
             );
         }
+        if self.flags.relative {
+            self.set_deadlines(a, true, day, obs);
+        }
+        if self.flags.triggers {
+            self.fire(TriggerEvent::Started, a, day, cursor, obs);
+        }
         for idx in 0..self.plan.waits_started.row(a).len() {
             let dep = self.plan.waits_started.row(a)[idx] as usize;
             self.satisfy(dep, day, cursor, rng, obs);
         }
+        let done = day + u64::from(d);
+        // MODEL.md 2.13: judged at its start (suspended, its whole duration remains).
+        if self.flags.suspend {
+            self.ext[a].done_at = done;
+            if self.judge(a, day, cursor, rng, obs) {
+                return;
+            }
+        }
         if d == 0 {
             self.complete(a, day, cursor, rng, obs);
-        } else {
-            let done = day + u64::from(d);
-            if done <= self.plan.horizon {
-                self.queue.push(key(done, step::DONE, a as u64));
-            }
+        } else if done <= self.plan.horizon {
+            self.queue.push(key(done, step::DONE, a as u64));
         }
     }
 
@@ -549,6 +559,12 @@ impl<'s> Trial<'s> {
                 &Event::ActionDone { action: a },
                 self.trust.as_slice(),
             );
+        }
+        if self.flags.relative {
+            self.set_deadlines(a, false, day, obs);
+        }
+        if self.flags.triggers {
+            self.fire(TriggerEvent::Done, a, day, cursor, obs);
         }
         let p = act.phase;
         self.phases[p].remaining -= 1;
@@ -591,108 +607,18 @@ impl<'s> Trial<'s> {
                 self.satisfy(dep, day, cursor, rng, obs);
             }
         }
+        // MODEL.md 2.13: a completion raises trust, so suspended actions may resume.
+        if self.flags.suspend {
+            self.judge_all(day, cursor, rng, obs);
+        }
     }
+}
 
-    /// Returns whether the deadline lapsed (the action was not done on or before it).
-    fn lapse<O: Observer>(&mut self, a: usize, day: u64, obs: &mut O) -> bool {
-        let s = self.s;
-        let deadline = s.actions[a].deadline.map_or(0, u64::from);
-        // `done_day` is NONE (above any day) while the action is not done.
-        if u64::from(self.acts[a].done_day) <= deadline {
-            return false;
-        }
-        self.trust.lose(self.plan.losses.row(a));
-        if O::ENABLED {
-            obs.on(
-                day as u32,
-                &Event::DeadlineLapsed { action: a },
-                self.trust.as_slice(),
-            );
-        }
-        true
-    }
-
-    /// Returns whether the shock lowered trust (so a walkout check follows).
-    fn shock<O: Observer>(&mut self, idx: usize, day: u64, obs: &mut O) -> bool {
-        let s = self.s;
-        let sh = &s.shocks[self.arrivals[idx].shock as usize];
-        let lowered = self.trust.on_shock(&sh.from, &sh.toward, sh.trust_drop);
-        if O::ENABLED {
-            let paused_until = (sh.pause_days > 0 && !sh.pause.is_empty())
-                .then(|| (day + u64::from(sh.pause_days) - 1) as u32);
-            obs.on(
-                day as u32,
-                &Event::Shock {
-                    shock: self.arrivals[idx].shock as usize,
-                    paused_until,
-                },
-                self.trust.as_slice(),
-            );
-        }
-        lowered
-    }
-
-    fn finish<O: Observer>(&mut self, out: &mut TrialResult, obs: &mut O) {
-        let s = self.s;
-        let (outcome, end_day, by) = self.ended.unwrap_or((Outcome::Stalled, s.horizon, None));
-        // The last day on which reviews happened: none on a walkout day.
-        let last_review_day: Option<u64> = match outcome {
-            Outcome::Collapsed => u64::from(end_day).checked_sub(1),
-            _ => Some(u64::from(end_day)),
-        };
-        out.outcome = outcome;
-        out.end_day = end_day;
-        out.collapsed_by = by;
-        out.actions_done = self.actions_done;
-        out.quantity.clone_from(&self.quantity);
-        out.party_delays.fill(0);
-        for (p, ph) in self.phases.iter().enumerate() {
-            out.phase_done[p] = (ph.done_day != NONE).then_some(ph.done_day);
-        }
-        for (a, act) in s.actions.iter().enumerate() {
-            let mut delays = 0u32;
-            for (k, &i) in act.actors.iter().enumerate() {
-                let slot = self.plan.action_slots.row(a)[k] as usize;
-                if self.offers[slot].active {
-                    // Still waiting for this actor at the end: every review so far delayed it.
-                    let first = self.offers[slot].first;
-                    let n = match last_review_day {
-                        Some(last) => self.calendars[i].index_from(last + 1).saturating_sub(first),
-                        None => 0,
-                    };
-                    self.offers[slot].delays = n as u32;
-                    if O::ENABLED && n > 0 {
-                        let cal = &self.calendars[i];
-                        obs.on(
-                            end_day,
-                            &Event::Delays {
-                                party: i,
-                                action: a,
-                                count: n as u32,
-                                first: cal.day_of(first) as u32,
-                                last: cal.day_of(first + n - 1) as u32,
-                            },
-                            self.trust.as_slice(),
-                        );
-                    }
-                }
-                let d = self.offers[slot].delays;
-                delays += d;
-                out.party_delays[i] += u64::from(d);
-            }
-            let opt = |x: u32| (x != NONE).then_some(x);
-            out.actions[a] = super::ActionRecord {
-                due_day: opt(self.acts[a].due_day),
-                started_day: opt(self.acts[a].start_day),
-                done_day: opt(self.acts[a].done_day),
-                delays,
-                deadline: act.deadline,
-                lapses: 0,
-                suspended_days: 0,
-            };
-        }
-        if O::ENABLED {
-            obs.on(end_day, &Event::End { outcome }, self.trust.as_slice());
-        }
-    }
+/// The payload of a shock event: ordered by shock index (declaration order, MODEL.md 2.15),
+/// with the lowest bit telling a triggered occurrence from a Poisson arrival (a shock is one
+/// or the other, so the bit never reorders two shocks). Several occurrences of one shock on
+/// one day are equal keys and each is popped once.
+#[inline]
+fn shock_payload(shock: usize, triggered: bool) -> u64 {
+    ((shock as u64) << 1) | u64::from(triggered)
 }

@@ -1,0 +1,101 @@
+//! Candidate reviews of the skip-ahead trial: the second coin at a review where the first
+//! came up (consent by thinning, see [`crate::engine::consent`]), and a consent.
+
+use super::{Cursor, Trial};
+use crate::engine::consent::SecondCoin;
+use crate::engine::trust::chance_to_act;
+use crate::engine::{Event, Observer};
+use crate::rng::{self, TrialRng};
+
+impl Trial<'_> {
+    /// A review at which the first coin of offer `slot` came up: the second coin, with the
+    /// trust of this moment, decides between consent and one more delay.
+    pub(super) fn candidate_review<O: Observer>(
+        &mut self,
+        slot: usize,
+        day: u64,
+        rng: &mut TrialRng,
+        obs: &mut O,
+    ) {
+        let info = self.plan.slots[slot];
+        let i = info.party as usize;
+        let coin: SecondCoin = self.plan.second_coin[slot];
+        let u = rng::uniform(rng);
+        let yes = coin.always() || {
+            // The first coin had chance c * tau_max^rho: this one has (tau / tau_max)^rho.
+            // (Multiplying by a precomputed 1 / (count * tau_max) instead of two divisions
+            // moves the ratio by at most a few units in the last place.)
+            let ratio = if info.cp_len == 0 {
+                1.0
+            } else {
+                self.trust.sum_of(self.plan.counterparts_of(&info)) * info.ratio_scale
+            };
+            debug_assert!(ratio <= 1.0 + 1e-9, "trust above its ceiling: {ratio}");
+            coin.accepts(u, ratio.min(1.0))
+        };
+        if yes {
+            let a = info.action as usize;
+            if O::ENABLED {
+                let k = info.k as usize;
+                self.offers[slot].p = chance_to_act(self.s, &self.trust, i, &self.s.actions[a], k);
+            }
+            self.consent(i, a, slot, day, rng, obs);
+        } else {
+            self.next_candidate(slot, i, self.offers[slot].next + 1, rng);
+        }
+    }
+
+    fn consent<O: Observer>(
+        &mut self,
+        i: usize,
+        a: usize,
+        slot: usize,
+        day: u64,
+        rng: &mut TrialRng,
+        obs: &mut O,
+    ) {
+        let cal = &self.calendars[i];
+        let first = self.offers[slot].first;
+        // Every review of the offer before this one was a delay.
+        let delays = self.offers[slot].next - first;
+        self.offers[slot].delays = delays as u32;
+        self.offers[slot].active = false;
+        self.acts[a].consented |= 1u64 << i;
+        if O::ENABLED {
+            if delays > 0 {
+                obs.on(
+                    day as u32,
+                    &Event::Delays {
+                        party: i,
+                        action: a,
+                        count: delays as u32,
+                        first: cal.day_of(first) as u32,
+                        last: cal.day_of(first + delays - 1) as u32,
+                    },
+                    self.trust.as_slice(),
+                );
+            }
+            obs.on(
+                day as u32,
+                &Event::Consented {
+                    party: i,
+                    action: a,
+                    chance: self.offers[slot].p,
+                },
+                self.trust.as_slice(),
+            );
+        }
+        if self.acts[a].consented == self.s.actions[a].actor_mask {
+            self.start_action(
+                a,
+                day,
+                Cursor::Review {
+                    party: i,
+                    action: a,
+                },
+                rng,
+                obs,
+            );
+        }
+    }
+}
