@@ -420,3 +420,6 @@ impl<'s> LiteralTrial<'s> {
         self.judge_all(st, t);
     }
 }
+
+#[cfg(test)]
+mod tests;
