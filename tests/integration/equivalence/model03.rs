@@ -14,6 +14,7 @@
 
 use super::{compare_with, metrics, random_scenario};
 use negsim::Scenario;
+use negsim::duration::Duration;
 use negsim::engine::TrialResult;
 use negsim::model::{RelativeDeadline, Shock, Trigger, TriggerEvent};
 use negsim::rng::{self, TrialRng};
@@ -133,9 +134,18 @@ pub fn random_scenario_03(seed: u64) -> Option<(Scenario, Features)> {
     let na = s.actions.len();
     let h = u64::from(s.horizon);
     // Parties: suspension thresholds, observers.
-    for p in &mut s.parties {
+    // Thresholds near the party's starting trust, so that suspensions begin and end often.
+    for (i, p) in s.parties.iter_mut().enumerate() {
         if pick(&mut r, 2) == 0 {
-            p.suspend_trust = unif(&mut r, 0.15, 0.6);
+            let start = p
+                .initial_trust
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, &x)| x)
+                .sum::<f64>()
+                / (n - 1) as f64;
+            p.suspend_trust = (start + unif(&mut r, -0.1, 0.1)).clamp(0.05, 0.95);
             f.suspend += 1;
         }
     }
@@ -208,7 +218,14 @@ pub fn random_scenario_03(seed: u64) -> Option<(Scenario, Features)> {
             s.actions[a].relapse_every = 1 + pick(&mut r, 12) as u32;
             f.relapse += 1;
         }
+        // More zero-duration actions: suspended as they start, they are done as they resume.
+        if pick(&mut r, 4) == 0 {
+            s.actions[a].duration = Duration::Fixed(0.0);
+        }
     }
+    let with_deadline: Vec<usize> = (0..na)
+        .filter(|&a| s.actions[a].deadline.is_some() || s.actions[a].relative_deadline.is_some())
+        .collect();
     // Triggered shocks.
     for k in 0..1 + pick(&mut r, 3) {
         let (event, name) = match pick(&mut r, 3) {
@@ -225,7 +242,16 @@ pub fn random_scenario_03(seed: u64) -> Option<(Scenario, Features)> {
                 (TriggerEvent::Started, "started")
             }
         };
-        let action = pick(&mut r, na as u64) as usize;
+        // A lapse trigger on an action that has a deadline, most often one that relapses.
+        let action = if event == TriggerEvent::Lapse && !with_deadline.is_empty() {
+            let a = with_deadline[pick(&mut r, with_deadline.len() as u64) as usize];
+            if pick(&mut r, 4) != 0 && s.actions[a].relapse_every == 0 {
+                s.actions[a].relapse_every = 2 + pick(&mut r, 10) as u32;
+            }
+            a
+        } else {
+            pick(&mut r, na as u64) as usize
+        };
         let chance = if pick(&mut r, 2) == 0 {
             1.0
         } else {
@@ -270,7 +296,8 @@ pub fn random_scenario_03(seed: u64) -> Option<(Scenario, Features)> {
 
 /// The metrics of the 0.2 comparison, then per party whether it walked out, then per action
 /// its lapses, suspended days, whether it has a deadline, the deadline (`H + 100` when none),
-/// and its start and done days (`H + 1` when never).
+/// its start and done days (`H + 1` when never), and the days it ran (done - started -
+/// suspended: its duration draw, 0 when not done).
 pub fn metrics_03(s: &Scenario, r: &TrialResult) -> Vec<f64> {
     let mut m = metrics(s, r);
     let h = f64::from(s.horizon);
@@ -284,6 +311,11 @@ pub fn metrics_03(s: &Scenario, r: &TrialResult) -> Vec<f64> {
         m.push(a.deadline.map_or(h + 100.0, f64::from));
         m.push(a.started_day.map_or(h + 1.0, f64::from));
         m.push(a.done_day.map_or(h + 1.0, f64::from));
+        // The days it ran: its duration draw, whatever its suspensions (0 when not done).
+        m.push(match (a.started_day, a.done_day) {
+            (Some(st), Some(dn)) => f64::from(dn) - f64::from(st) - f64::from(a.suspended_days),
+            _ => 0.0,
+        });
     }
     m
 }
@@ -318,6 +350,7 @@ pub fn metric_name_03(s: &Scenario, col: usize) -> String {
             "deadline",
             "started_day",
             "done_day",
+            "run_days",
         ] {
             names.push(format!("action.{}.{x}", a.id));
         }
