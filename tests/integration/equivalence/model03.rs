@@ -15,7 +15,7 @@
 use super::{compare_with, metrics, random_scenario};
 use negsim::Scenario;
 use negsim::duration::Duration;
-use negsim::engine::TrialResult;
+use negsim::engine::{Outcome, TrialResult};
 use negsim::model::{RelativeDeadline, Shock, Trigger, TriggerEvent};
 use negsim::rng::{self, TrialRng};
 use rand::Rng;
@@ -294,7 +294,8 @@ pub fn random_scenario_03(seed: u64) -> Option<(Scenario, Features)> {
     Some((s, f))
 }
 
-/// The metrics of the 0.2 comparison, then per party whether it walked out, then per action
+/// The metrics of the 0.2 comparison, then per party whether it walked out, whether the trial
+/// collapsed on a day an action started (never, by the rules), then per action
 /// its lapses, suspended days, whether it has a deadline, the deadline (`H + 100` when none),
 /// its start and done days (`H + 1` when never), and the days it ran (done - started -
 /// suspended: its duration draw, 0 when not done).
@@ -304,6 +305,13 @@ pub fn metrics_03(s: &Scenario, r: &TrialResult) -> Vec<f64> {
     for i in 0..s.parties.len() {
         m.push(f64::from(u8::from(r.collapsed_by == Some(i))));
     }
+    // Never, by the rules: a walkout comes before the day's reviews and ends the trial, so no
+    // action starts on the day of a collapse (a shock triggered by a start occurs the next
+    // day, MODEL.md 2.15).
+    m.push(f64::from(u8::from(
+        r.outcome == Outcome::Collapsed
+            && r.actions.iter().any(|a| a.started_day == Some(r.end_day)),
+    )));
     for a in &r.actions {
         m.push(f64::from(a.lapses));
         m.push(f64::from(a.suspended_days));
@@ -342,6 +350,7 @@ pub fn metric_name_03(s: &Scenario, col: usize) -> String {
     for p in &s.parties {
         names.push(format!("party.{}.p_walkout", p.id));
     }
+    names.push("p_collapsed_on_a_start_day".into());
     for a in &s.actions {
         for x in [
             "lapses",
