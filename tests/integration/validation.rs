@@ -339,3 +339,197 @@ fn a_start_too_late_for_the_calendar_is_an_error_not_a_panic() {
         .replace("horizon = \"2008-12-31\"", "horizon_days = 900000"));
     assert_has(&m, &["bad.toml:3:", "too late"]);
 }
+
+// ---- model 0.3 fields (docs/MODEL.md 2.11-2.15). Text appended to GOOD lands in action `y`
+// (line 26 on).
+
+fn shock(body: &str) -> String {
+    format!("{GOOD}\n[[shock]]\nid = \"s\"\n{body}")
+}
+
+#[test]
+fn suspend_trust_out_of_range() {
+    let m = err(&GOOD.replace("id = \"A\"\n", "id = \"A\"\nsuspend_trust = 1.5\n"));
+    assert_has(
+        &m,
+        &["bad.toml:6:1", "party `A`: suspend_trust = 1.5", "[0, 1]"],
+    );
+    let m = err(&GOOD.replace(
+        "[[party]]\nid = \"A\"",
+        "[defaults]\nsuspend_trust = -0.1\n[[party]]\nid = \"A\"",
+    ));
+    assert_has(&m, &["[defaults] suspend_trust = -0.1", "[0, 1]"]);
+}
+
+#[test]
+fn observer_is_per_party_not_a_default() {
+    let m = err(&GOOD.replace(
+        "[[party]]\nid = \"A\"",
+        "[defaults]\nobserver = true\n[[party]]\nid = \"A\"",
+    ));
+    assert_has(&m, &["bad.toml:7:12", "[defaults] observer", "per party"]);
+    let m = err(&GOOD.replace("id = \"A\"\n", "id = \"A\"\nobserver = \"yes\"\n"));
+    assert_has(&m, &["bad.toml:8:", "bool"]);
+}
+
+#[test]
+fn willingness_table_names_a_party_that_is_not_an_actor() {
+    let m = err(&format!("{GOOD}compliance = {{ A = 0.5, C = 0.5 }}\n"));
+    assert_has(
+        &m,
+        &[
+            "bad.toml:26:",
+            "action `y`: compliance names `C`",
+            "its actors: A, B",
+        ],
+    );
+    let m = err(&GOOD.replace(
+        "party = \"A\"\n",
+        "party = \"A\"\nreciprocity = { B = 1 }\n",
+    ));
+    assert_has(&m, &["action `x`: reciprocity names `B`", "its actors: A"]);
+}
+
+#[test]
+fn willingness_out_of_range() {
+    let m = err(&format!("{GOOD}compliance = 1.5\n"));
+    assert_has(
+        &m,
+        &["bad.toml:26:", "action `y`: compliance = 1.5", "[0, 1]"],
+    );
+    let m = err(&format!("{GOOD}reciprocity = {{ B = -1 }}\n"));
+    assert_has(&m, &["action `y`: reciprocity.B = -1", ">= 0"]);
+    let m = err(&format!("{GOOD}compliance = \"high\"\n"));
+    assert_has(&m, &["bad.toml:26:", "a number, or a table of actor ids"]);
+}
+
+#[test]
+fn day_number_deadline_must_be_whole_and_not_negative() {
+    let m = err(&format!("{GOOD}deadline = -3\n"));
+    assert_has(&m, &["bad.toml:26:12", "action `y`: deadline = -3", ">= 0"]);
+    let m = err(&format!("{GOOD}deadline = 2.5\n"));
+    assert_has(&m, &["bad.toml:26:", "not a whole number of days"]);
+    let m = err(&format!("{GOOD}deadline = \"2007-01-01\"\n"));
+    assert_has(
+        &m,
+        &["action `y`: deadline 2007-01-01 is before the scenario start"],
+    );
+}
+
+#[test]
+fn relative_deadline_names_an_unknown_action() {
+    let m = err(&format!("{GOOD}deadline = {{ after = \"z\", days = 5 }}\n"));
+    assert_has(
+        &m,
+        &["bad.toml:26:12", "action `z`", "declared actions: x, y"],
+    );
+}
+
+#[test]
+fn relative_deadline_after_itself_needs_started() {
+    let m = err(&format!("{GOOD}deadline = {{ after = \"y\", days = 5 }}\n"));
+    assert_has(
+        &m,
+        &[
+            "bad.toml:26:",
+            "action `y`: deadline",
+            "after = \"y@started\"",
+        ],
+    );
+    scenario(&format!(
+        "{GOOD}deadline = {{ after = \"y@started\", days = 5 }}\n"
+    ));
+}
+
+#[test]
+fn relative_deadline_days_required_whole_not_negative() {
+    let m = err(&format!("{GOOD}deadline = {{ after = \"x\" }}\n"));
+    assert_has(
+        &m,
+        &["bad.toml:26:", "days is missing", "after `x` is done"],
+    );
+    for bad in ["-1", "1.5", "\"3\""] {
+        let m = err(&format!(
+            "{GOOD}deadline = {{ after = \"x\", days = {bad} }}\n"
+        ));
+        assert_has(&m, &["bad.toml:26:", "days = ", "whole number of days"]);
+    }
+    let m = err(&format!("{GOOD}deadline = {{ after = \"x\", day = 3 }}\n"));
+    assert_has(&m, &["unknown key `day`", "only `after` and `days`"]);
+    let m = err(&format!(
+        "{GOOD}deadline = {{ after = \"x@done\", days = 3 }}\n"
+    ));
+    assert_has(&m, &["after = \"x@done\" is not valid"]);
+}
+
+#[test]
+fn relapse_interval_must_be_whole_and_not_negative() {
+    let m = err(&format!("{GOOD}relapse_every_days = -7\n"));
+    assert_has(
+        &m,
+        &[
+            "bad.toml:26:",
+            "action `y`: relapse_every_days = -7",
+            "[0, ",
+        ],
+    );
+    let m = err(&GOOD.replace("horizon = ", "relapse_every_days = 2.5\nhorizon = "));
+    assert_has(&m, &["bad.toml:4:", "expected i64"]);
+    let m = err(&GOOD.replace("horizon = ", "relapse_every_days = -1\nhorizon = "));
+    assert_has(&m, &["[scenario] relapse_every_days = -1"]);
+}
+
+#[test]
+fn shock_with_both_rate_and_trigger() {
+    let m = err(&shock("rate_per_year = 1\non = { lapse = \"x\" }\n"));
+    assert_has(
+        &m,
+        &["bad.toml:30:", "shock `s` gives both rate_per_year and on"],
+    );
+}
+
+#[test]
+fn shock_with_neither_rate_nor_trigger() {
+    let m = err(&shock("trust_drop = 0.1\n"));
+    assert_has(&m, &["shock `s`: rate_per_year is missing", "on = { lapse"]);
+}
+
+#[test]
+fn trigger_needs_exactly_one_known_event_and_action() {
+    let m = err(&shock("on = { lapse = \"x\", done = \"y\" }\n"));
+    assert_has(&m, &["bad.toml:29:", "exactly one key", "not 2"]);
+    let m = err(&shock("on = {}\n"));
+    assert_has(&m, &["exactly one key", "not 0"]);
+    let m = err(&shock("on = { finished = \"x\" }\n"));
+    assert_has(&m, &["bad.toml:29:", "finished", "lapse"]);
+    let m = err(&shock("on = { done = \"xx\" }\n"));
+    assert_has(
+        &m,
+        &["bad.toml:29:", "shock `s`: on", "action `xx`", "x, y"],
+    );
+}
+
+#[test]
+fn chance_only_with_a_trigger_and_in_range() {
+    let m = err(&shock("rate_per_year = 1\nchance = 0.5\n"));
+    assert_has(&m, &["bad.toml:30:", "shock `s`: chance goes with on"]);
+    let m = err(&shock("on = { started = \"x\" }\nchance = 1.5\n"));
+    assert_has(&m, &["bad.toml:30:", "shock `s`: chance = 1.5", "[0, 1]"]);
+}
+
+#[test]
+fn day_number_windows() {
+    let ok = scenario(&shock("rate_per_year = 1\nwindow = [90, \"2008-03-01\"]\n"));
+    assert_eq!(
+        (ok.shocks[0].window_first, ok.shocks[0].window_last),
+        (90, 150)
+    );
+    let m = err(&shock("rate_per_year = 1\nwindow = [-5, 100]\n"));
+    assert_has(&m, &["bad.toml:30:", "shock `s`: window = -5", ">= 0"]);
+    let m = err(&shock("rate_per_year = 1\nwindow = [10.5, 100]\n"));
+    assert_has(&m, &["not a whole number of days"]);
+    let m = err(&shock(
+        "rate_per_year = 1\nwindow = [200, \"2007-11-01\"]\n",
+    ));
+    assert_has(&m, &["window ends (2007-11-01) before it begins (day 200)"]);
+}

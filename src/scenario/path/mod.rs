@@ -7,6 +7,8 @@
 //! `id`. Setting a path changes the TOML, which is then validated like any file, so a swept
 //! value out of range is the same clear error a file would give.
 
+mod model03;
+
 use crate::error::{Error, Result};
 use std::fmt;
 use toml::{Table, Value};
@@ -20,9 +22,14 @@ pub const PARTY_FIELDS: &[(&str, bool)] = &[
     ("trust_loss", false),
     ("walkout_trust", false),
     ("review_every_days", true),
+    ("suspend_trust", false),
 ];
 /// Numeric `[scenario]` fields.
-pub const SCENARIO_FIELDS: &[(&str, bool)] = &[("review_every_days", true), ("horizon_days", true)];
+pub const SCENARIO_FIELDS: &[(&str, bool)] = &[
+    ("review_every_days", true),
+    ("horizon_days", true),
+    ("relapse_every_days", true),
+];
 /// Numeric shock fields.
 pub const SHOCK_FIELDS: &[(&str, bool)] = &[
     ("rate_per_year", false),
@@ -188,6 +195,8 @@ fn as_f64(v: &Value) -> Option<f64> {
 enum Target<'a> {
     Field(&'a mut Table, String, bool),
     Duration(&'a mut Table, String, Option<usize>),
+    /// An element of an array (a shock window's first or last day), whole days.
+    Index(&'a mut Vec<Value>, usize),
 }
 
 fn resolve<'a>(table: &'a mut Table, path: &ParamPath) -> Result<Target<'a>> {
@@ -266,13 +275,23 @@ fn resolve<'a>(table: &'a mut Table, path: &ParamPath) -> Result<Target<'a>> {
             }
             Ok(Target::Field(t, "lag_days".into(), true))
         }
-        "shock" if seg.len() == 3 => {
+        "shock" if seg.len() >= 3 => {
             let ids = ids_of(table, "shock");
+            if !ids.iter().any(|i| i == seg[1]) {
+                return Err(usage(path, format!("no shock `{}`; shocks: {}", seg[1], ids.join(", ")), near.clone()));
+            }
+            if matches!(seg[2..], ["chance"] | ["window", _]) {
+                return model03::resolve_shock(table, seg[1], &seg[2..], path, &near)
+                    .unwrap_or_else(|| Err(usage(path, "write shock.<id>.window.first or shock.<id>.window.last".into(), near)));
+            }
             let t = find_by_id(table, "shock", seg[1]).ok_or_else(|| {
                 usage(path, format!("no shock `{}`; shocks: {}", seg[1], ids.join(", ")), near.clone())
             })?;
+            if seg.len() != 3 {
+                return Err(usage(path, "numeric shock fields are rate_per_year, trust_drop, pause_days, chance, window.first, window.last".into(), near));
+            }
             let whole = field_of(SHOCK_FIELDS, seg[2]).ok_or_else(|| {
-                usage(path, "numeric shock fields are rate_per_year, trust_drop, pause_days".into(), near.clone())
+                usage(path, "numeric shock fields are rate_per_year, trust_drop, pause_days, chance, window.first, window.last".into(), near.clone())
             })?;
             Ok(Target::Field(t, seg[2].to_string(), whole))
         }
@@ -281,6 +300,10 @@ fn resolve<'a>(table: &'a mut Table, path: &ParamPath) -> Result<Target<'a>> {
             let t = find_by_id(table, "action", seg[1]).ok_or_else(|| {
                 usage(path, format!("no action `{}`; actions: {}", seg[1], ids.join(", ")), near.clone())
             })?;
+            if model03::is_action_path(&seg[2..]) {
+                return model03::resolve_action(t, seg[1], &seg[2..], path, &near)
+                    .unwrap_or_else(|| Err(usage(path, "not a field".into(), vec![])));
+            }
             match &seg[2..] {
                 ["quantity"] => Ok(Target::Field(t, "quantity".into(), false)),
                 ["requires_at_least", "n"] => {
@@ -325,7 +348,7 @@ fn resolve<'a>(table: &'a mut Table, path: &ParamPath) -> Result<Target<'a>> {
                     }
                     Ok(Target::Duration(t, form.to_string(), idx))
                 }
-                _ => Err(usage(path, "numeric action fields are quantity, duration.<form>.<param>, requires_at_least.n".into(), near)),
+                _ => Err(usage(path, "numeric action fields are quantity, duration.<form>.<param>, requires_at_least.n, compliance[.<party>], reciprocity[.<party>], deadline, deadline.days, relapse_every_days".into(), near)),
             }
         }
         _ => Err(usage(
@@ -345,6 +368,7 @@ pub fn set(table: &mut Table, path: &ParamPath, value: f64) -> Result<()> {
         Target::Field(t, key, whole) => {
             t.insert(key, num_value(path, value, whole)?);
         }
+        Target::Index(a, i) => a[i] = num_value(path, value, true)?,
         Target::Duration(t, form, idx) => {
             let v = num_value(path, value, false)?;
             match idx {
@@ -389,7 +413,10 @@ pub fn set(table: &mut Table, path: &ParamPath, value: f64) -> Result<()> {
 /// Whether the field a path names takes whole days.
 pub fn is_whole(table: &Table, path: &ParamPath) -> bool {
     let mut t = table.clone();
-    matches!(resolve(&mut t, path), Ok(Target::Field(_, _, true)))
+    matches!(
+        resolve(&mut t, path),
+        Ok(Target::Field(_, _, true) | Target::Index(..))
+    )
 }
 
 /// The value a path names in this table, `None` when the file leaves it to a default.
@@ -400,6 +427,7 @@ pub fn get(table: &Table, path: &ParamPath) -> Result<Option<f64>> {
     let mut t = table.clone();
     Ok(match resolve(&mut t, path)? {
         Target::Field(t, key, _) => t.get(&key).and_then(as_f64),
+        Target::Index(a, i) => a.get(i).and_then(as_f64),
         Target::Duration(t, form, idx) => {
             let d = t
                 .get("duration")
@@ -475,10 +503,19 @@ pub fn all_paths(table: &Table) -> Vec<String> {
             if t.get("requires_at_least").is_some() {
                 out.push(format!("action.{id}.requires_at_least.n"));
             }
+            if let Some(t) = t.as_table() {
+                model03::action_paths(t, id, &mut out);
+            }
         }
     }
-    for s in ids_of(table, "shock") {
-        out.extend(SHOCK_FIELDS.iter().map(|(f, _)| format!("shock.{s}.{f}")));
+    if let Some(Value::Array(a)) = table.get("shock") {
+        for t in a.iter().filter_map(Value::as_table) {
+            let Some(s) = t.get("id").and_then(Value::as_str) else {
+                continue;
+            };
+            out.extend(SHOCK_FIELDS.iter().map(|(f, _)| format!("shock.{s}.{f}")));
+            model03::shock_paths(t, s, &mut out);
+        }
     }
     out
 }
@@ -547,99 +584,4 @@ fn merge_fields(into: &mut Table, from: &Table) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn doc() -> Table {
-        r#"
-[scenario]
-name = "t"
-start = "2007-10-03"
-horizon = "2008-01-01"
-[[party]]
-id = "A"
-compliance = 0.5
-trust = { B = 0.2 }
-[[party]]
-id = "B"
-[[action]]
-id = "x"
-party = "A"
-phase = "p"
-duration = { triangular = [1, 2, 3] }
-"#
-        .parse()
-        .unwrap()
-    }
-
-    #[test]
-    fn set_and_get_fields() {
-        let mut t = doc();
-        let p = ParamPath::parse("party.A.compliance").unwrap();
-        assert_eq!(get(&t, &p).unwrap(), Some(0.5));
-        set(&mut t, &p, 0.9).unwrap();
-        assert_eq!(get(&t, &p).unwrap(), Some(0.9));
-        let p = ParamPath::parse("action.x.duration.triangular.mode").unwrap();
-        set(&mut t, &p, 2.5).unwrap();
-        assert_eq!(get(&t, &p).unwrap(), Some(2.5));
-        let p = ParamPath::parse("party.B.trust.A").unwrap();
-        set(&mut t, &p, 0.7).unwrap();
-        assert_eq!(get(&t, &p).unwrap(), Some(0.7));
-        let p = ParamPath::parse("scenario.horizon_days").unwrap();
-        set(&mut t, &p, 30.0).unwrap();
-        assert!(t["scenario"].get("horizon").is_none());
-    }
-
-    #[test]
-    fn bad_paths_name_the_fault_and_list_valid_ones() {
-        let mut t = doc();
-        let e = set(
-            &mut t,
-            &ParamPath::parse("party.C.compliance").unwrap(),
-            0.1,
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("no party `C`"), "{e}");
-        assert!(e.to_string().contains("party.A.compliance"), "{e}");
-        let e = set(
-            &mut t,
-            &ParamPath::parse("party.A.complience").unwrap(),
-            0.1,
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("not a numeric party field"), "{e}");
-        let e = set(
-            &mut t,
-            &ParamPath::parse("action.x.duration.uniform.a").unwrap(),
-            0.1,
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("triangular duration"), "{e}");
-        let e = set(
-            &mut t,
-            &ParamPath::parse("scenario.review_every_days").unwrap(),
-            7.5,
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("whole number"), "{e}");
-    }
-
-    #[test]
-    fn overlays_merge_by_id_and_add_new_ones() {
-        let mut t = doc();
-        let o: Table = r#"
-[[party]]
-id = "A"
-trust = { B = 0.9 }
-[[party]]
-id = "C"
-"#
-        .parse()
-        .unwrap();
-        merge_overlay(&mut t, &o).unwrap();
-        let parties = t["party"].as_array().unwrap();
-        assert_eq!(parties.len(), 3);
-        assert_eq!(parties[0]["compliance"].as_float(), Some(0.5));
-        assert_eq!(parties[0]["trust"]["B"].as_float(), Some(0.9));
-    }
-}
+mod tests;
