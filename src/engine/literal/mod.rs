@@ -1,5 +1,5 @@
-//! The literal trial: the model (DESIGN.md section 2, cited as docs/MODEL.md 2.1-2.15) read
-//! aloud, one day at a time, a coin at every review.
+//! The literal trial: the model (docs/MODEL.md 2.1-2.15) read aloud, one day at a time, a
+//! coin at every review.
 //!
 //! Slow and obvious on purpose. It exists so the tests can show that the skip-ahead
 //! [`super::Trial`] gives the same distribution of every outcome: the two share only the trust

@@ -2,7 +2,7 @@
 //! the chance to act with per-action willingness (MODEL.md 2.11), the mean trust a
 //! suspension is judged by (2.13) and the walkout check that leaves observers out (2.14).
 //!
-//! They are deliberately not shared with the skip-ahead engine (which has its own, faster
+//! They are deliberately kept apart from the skip-ahead engine (which has its own, faster
 //! forms), so that the equivalence tests compare two independent readings of the text.
 
 use super::super::trust::Trust;

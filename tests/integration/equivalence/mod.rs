@@ -5,6 +5,10 @@
 //! run the same number of trials and every headline mean is compared in standard errors: the
 //! literal engine is DESIGN.md section 2 read aloud, so agreement is the evidence that
 //! skipping ahead (2.10) changes no distribution.
+//!
+//! [`model03`] does the same on scenarios that use every field of model 0.3 (docs/MODEL.md
+//! 2.11-2.15); `tests/integration/mutations.md` shows that it fails when any one of those rules
+//! is broken in the fast engine.
 
 mod model03;
 
