@@ -414,3 +414,132 @@ fn skip_ahead_engine_matches_the_literal_rules_on_model_03_scenarios() {
         worst.0
     );
 }
+
+/// Every 0.3 field written in a scenario file (through the scenario format, not edited in
+/// the compiled scenario), both engines, 20,000 trials each.
+#[test]
+fn skip_ahead_engine_matches_the_literal_rules_on_a_model_03_file() {
+    let text = r#"
+[scenario]
+name = "all-of-0.3"
+start = "2007-10-03"
+horizon_days = 150
+review_every_days = 2
+relapse_every_days = 9
+
+[[party]]
+id = "A"
+compliance = 0.5
+initial_trust = 0.5
+trust_gain = 0.3
+trust_loss = 0.25
+suspend_trust = 0.45
+walkout_trust = 0.2
+[[party]]
+id = "B"
+compliance = 0.4
+reciprocity = 2
+initial_trust = 0.6
+trust_loss = 0.3
+walkout_trust = 0.25
+[[party]]
+id = "C"
+review_every_days = 3
+suspend_trust = 0.5
+[[party]]
+id = "V"
+observer = true
+initial_trust = 0.9
+
+[[phase]]
+id = "p1"
+[[phase]]
+id = "p2"
+after = ["p1"]
+lag_days = 3
+
+[[action]]
+id = "x"
+party = "A"
+phase = "p1"
+duration = { uniform = [2, 12] }
+compliance = 0.7
+deadline = 20
+[[action]]
+id = "y"
+party = ["B", "C"]
+phase = "p1"
+duration = { fixed = 0 }
+compliance = { C = 0.9 }
+reciprocity = { B = 0.5 }
+requires = ["x@started"]
+deadline = { after = "x@started", days = 6 }
+relapse_every_days = 4
+[[action]]
+id = "z"
+party = "V"
+phase = "p1"
+duration = { fixed = 5 }
+deadline = { after = "z@started", days = 2 }
+[[action]]
+id = "w"
+party = "C"
+phase = "p2"
+duration = { exponential = { mean = 6 } }
+requires = ["y", "z"]
+deadline = { after = "y", days = 10 }
+[[action]]
+id = "v"
+party = ["A", "B"]
+phase = "p2"
+duration = { fixed = 0 }
+requires = ["w@started"]
+deadline = 120
+
+[[shock]]
+id = "retaliation"
+on = { lapse = "y" }
+chance = 0.5
+from = ["A"]
+toward = ["B", "C"]
+trust_drop = 0.3
+pause = ["B"]
+pause_days = 6
+[[shock]]
+id = "relief"
+on = { done = "x" }
+from = ["B"]
+toward = ["A"]
+trust_drop = 0.1
+[[shock]]
+id = "protest"
+on = { started = "w" }
+chance = 0.6
+from = ["C"]
+toward = ["A"]
+trust_drop = 0.4
+pause = ["A"]
+pause_days = 4
+window = ["2007-10-20", "2008-01-31"]
+[[shock]]
+id = "dispute"
+rate_per_year = 3
+from = ["B"]
+toward = ["A", "V"]
+trust_drop = 0.2
+"#;
+    let s = negsim::scenario::from_str(text, "all-of-0.3.toml").unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.uses_model_03());
+    let w = compare_with(&s, 20_000, 4242, metrics_03);
+    eprintln!(
+        "0.3 file: |z| {:.2} on {}",
+        w.z.abs(),
+        metric_name_03(&s, w.column)
+    );
+    assert!(
+        w.z.abs() <= 5.0,
+        "{}: {}",
+        metric_name_03(&s, w.column),
+        w.message
+    );
+}
