@@ -14,6 +14,9 @@ use std::hint::black_box;
 
 const DEFAULT: &str = include_str!("../scenarios/second-phase-2007.toml");
 const COMMUNIQUE: &str = include_str!("../scenarios/communique-july-2007.toml");
+/// The default scenario with every model 0.3 feature on (relapses, suspension, an observer,
+/// a relative deadline, per-action compliance, a triggered shock with a pause).
+const EVERY_FEATURE_03: &str = include_str!("every-feature-0.3.toml");
 
 fn load(text: &str) -> Scenario {
     scenario::from_str(text, "bench.toml").expect("bundled scenario compiles")
@@ -97,6 +100,7 @@ fn run_trials(c: &mut Criterion, name: &str, s: &Scenario, batch: u64) {
 fn trial(c: &mut Criterion) {
     run_trials(c, "second-phase-2007", &load(DEFAULT), 1000);
     run_trials(c, "communique-july-2007", &load(COMMUNIQUE), 1000);
+    run_trials(c, "every-feature-0.3", &load(EVERY_FEATURE_03), 1000);
 }
 
 /// 100,000 trials of the default scenario end to end: every core, trials.csv, summary.csv

@@ -27,6 +27,47 @@
 //! [`consent`]). [`literal::LiteralTrial`] is the rules read aloud, a coin per review, used by
 //! the tests to show that both give the same distribution of every outcome.
 //!
+//! # Model 0.3 (MODEL.md 2.11-2.15), and why each shortcut stays exact
+//!
+//! - **Willingness per action (2.11).** Every slot (action, actor) has its own first coin,
+//!   `c_i(a) * tau_max^rho_i(a)`, and second coin, `(tau / tau_max)^rho_i(a)`
+//!   ([`plan::Plan::first_coin`], [`plan::Plan::second_coin`]); their product is still the
+//!   literal coin. With the party's own values (a 0.2 scenario) the arithmetic is the same,
+//!   so the draws are the same.
+//! - **Deadlines and relapses (2.12)**, in [`trial`]'s `deadlines` module: nothing is drawn,
+//!   every possible lapse is one queued event checked when popped ("not done before today").
+//! - **Suspension (2.13)**, in `trial`'s `suspension` module: a suspension only moves a
+//!   completion already drawn; the stale completion is skipped at pop (lazy deletion).
+//!   Trust can only rise at completions, so a suspension never raises the trust ceilings
+//!   that thinning relies on.
+//! - **Observers (2.14)** are a walkout matter only ([`trust::Trust::first_walkout`]); the
+//!   default counterparts without observers are compiled by the scenario format.
+//! - **Triggered shocks (2.15)**, in `trial`'s `triggers` module: one trigger coin per event
+//!   from a stream of its own; a triggered pause redraws the first-coin gap of each pending
+//!   offer of a paused party from the day it starts (memoryless, MODEL.md 2.10), the stale
+//!   candidate being skipped at pop. Triggered shocks only lower trust, so the ceilings hold.
+//!
+//! Readings chosen where MODEL.md leaves a choice (the literal engine must read the same):
+//!
+//! 1. A judgement of suspensions is a pass over the actions under way in declaration order
+//!    with the trust of that moment. When a resumption completes an action at once (nothing
+//!    remained), that completion runs its own full pass at once, after its trust gain and
+//!    its dependants, and the outer pass then goes on with the next action.
+//! 2. At a start, the action is judged after its start's effects (relative deadlines set by
+//!    its start, trigger coins for `started`, `@started` dependants made due), and only then
+//!    is its completion scheduled or, for zero duration, done.
+//! 3. In a completion, the order is: trust gain, relative deadlines set, trigger coins for
+//!    `done`, phase bookkeeping and dependants made due, then the suspension pass.
+//! 4. In a lapse: trust loss, the relapse queued, trigger coins for `lapse`, then the
+//!    suspension pass; the day's walkout check comes after all lapses as in 0.2. After a
+//!    shock: trust drop (and a triggered pause), the walkout check, then the suspension pass.
+//! 5. Suspended days count from the day of suspension to the day of resumption; one still
+//!    open at the end counts to the trial's end day. `remaining` at a suspension on day `t1`
+//!    is `done_day - t1`, 0 when its completion was due today and had not yet come.
+//! 6. Trigger coins are drawn for every shock answering the event, in shock declaration
+//!    order, even when the day it would occur is outside its window (the window only decides
+//!    whether it occurs), so the number of coins never depends on the window or the chance.
+//!
 //! # Observing
 //!
 //! The engine reports, it does not print: every event goes to an [`Observer`]. A Monte Carlo

@@ -140,6 +140,7 @@ impl Trust {
     }
 
     /// Mean trust of `i` in all the other parties, summed in party order.
+    #[inline]
     pub fn mean_trust(&self, i: usize) -> f64 {
         if self.n < 2 {
             return 1.0;
@@ -179,21 +180,29 @@ impl Trust {
 
     /// MODEL.md 2.6 and 2.14: the first party, in declaration order, whose mean trust in the
     /// others is below its `walkout_trust`. Observers never walk out and are left out of the
-    /// others' means.
+    /// others' means. Without observers: the 0.2 code, the same sums in the same order.
     pub fn first_walkout(&self, s: &Scenario) -> Option<usize> {
         if self.n < 2 {
             return None;
         }
+        if s.parties.iter().any(|p| p.observer) {
+            return s
+                .parties
+                .iter()
+                .enumerate()
+                .find(|(i, p)| {
+                    p.walkout_trust > 0.0
+                        && !p.observer
+                        && self
+                            .walkout_mean(s, *i)
+                            .is_some_and(|m| m < p.walkout_trust)
+                })
+                .map(|(i, _)| i);
+        }
         s.parties
             .iter()
             .enumerate()
-            .find(|(i, p)| {
-                p.walkout_trust > 0.0
-                    && !p.observer
-                    && self
-                        .walkout_mean(s, *i)
-                        .is_some_and(|m| m < p.walkout_trust)
-            })
+            .find(|(i, p)| p.walkout_trust > 0.0 && self.mean_trust(*i) < p.walkout_trust)
             .map(|(i, _)| i)
     }
 }

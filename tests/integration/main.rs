@@ -11,6 +11,7 @@ mod equivalence;
 mod inspect;
 mod report;
 mod rules;
+mod rules03;
 mod shards;
 mod sweeps;
 mod validation;

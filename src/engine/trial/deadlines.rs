@@ -44,7 +44,7 @@ impl Trial<'_> {
                 continue;
             };
             let d = (day + u64::from(rd.days)).min(u64::from(NONE - 1));
-            self.acts[a].deadline = d as u32;
+            self.ext[a].deadline = d as u32;
             if d < self.plan.horizon {
                 self.queue.push(key(d + 1, step::LAPSE, a as u64));
             }
@@ -90,7 +90,7 @@ impl Trial<'_> {
             self.queue
                 .push(key(day + u64::from(k), step::LAPSE, a as u64));
         }
-        if self.plan.rules.triggers {
+        if self.flags.triggers {
             self.fire(
                 TriggerEvent::Lapse,
                 a,
@@ -99,7 +99,7 @@ impl Trial<'_> {
                 obs,
             );
         }
-        if self.plan.rules.suspend {
+        if self.flags.suspend {
             self.judge_all(day, super::Cursor::BeforeReviews, rng, obs);
         }
         true

@@ -70,12 +70,19 @@ struct ActionState {
     unmet: u32,
     /// Done actions among its `requires_at_least` list.
     at_least_done: u32,
-    /// Its deadline in force (NONE while it has none; MODEL.md 2.12).
-    deadline: u32,
     /// Lapses so far, relapses included.
     lapses: u32,
-    /// The day it is to be done, once started and while not suspended (a queued completion
-    /// for any other day is stale).
+}
+
+/// What a trial knows about one action for the model 0.3 rules only. Kept apart from
+/// [`ActionState`] so that a 0.2 scenario neither copies nor touches it: nothing writes it
+/// then, so it is never reset.
+#[derive(Debug, Clone, Copy)]
+struct Extra03 {
+    /// Its deadline in force (NONE while it has none; MODEL.md 2.12).
+    deadline: u32,
+    /// The day it is to be done, once started and while not suspended, when some party
+    /// suspends (a queued completion for any other day is stale).
     done_at: u64,
     /// Days of its duration still to run, while suspended (MODEL.md 2.13).
     remaining: u32,
@@ -84,6 +91,18 @@ struct ActionState {
     since: u32,
     /// Days spent suspended in closed suspensions.
     suspended_days: u32,
+}
+
+/// The 0.3 rules in use, copied from the plan into the trial so the hot loop reads them
+/// without following the plan's pointer.
+#[derive(Debug, Clone, Copy)]
+struct Flags {
+    relative: bool,
+    suspend: bool,
+    triggers: bool,
+    trigger_pauses: bool,
+    /// Any of them.
+    any: bool,
 }
 
 /// What a trial knows about one phase.
@@ -118,6 +137,10 @@ pub struct Trial<'s> {
     /// Per action, and what every trial starts from.
     acts: Vec<ActionState>,
     acts_initial: Vec<ActionState>,
+    /// Per action, for the 0.3 rules (see [`Extra03`]).
+    ext: Vec<Extra03>,
+    ext_initial: Vec<Extra03>,
+    flags: Flags,
     /// Per phase.
     phases: Vec<PhaseState>,
     phases_initial: Vec<PhaseState>,
@@ -150,21 +173,14 @@ impl<'s> Trial<'s> {
         let acts_initial: Vec<ActionState> = plan
             .unmet_initial
             .iter()
-            .zip(&s.actions)
-            .map(|(&unmet, act)| ActionState {
+            .map(|&unmet| ActionState {
                 due_day: NONE,
                 start_day: NONE,
                 done_day: NONE,
                 consented: 0,
                 unmet,
                 at_least_done: 0,
-                deadline: act.deadline.unwrap_or(NONE),
                 lapses: 0,
-                done_at: NEVER,
-                remaining: 0,
-                suspended: false,
-                since: 0,
-                suspended_days: 0,
             })
             .collect();
         let phases_initial: Vec<PhaseState> = s
@@ -186,8 +202,31 @@ impl<'s> Trial<'s> {
             };
             total
         ];
+        let ext_initial: Vec<Extra03> = s
+            .actions
+            .iter()
+            .map(|act| Extra03 {
+                deadline: act.deadline.unwrap_or(NONE),
+                done_at: NEVER,
+                remaining: 0,
+                suspended: false,
+                since: 0,
+                suspended_days: 0,
+            })
+            .collect();
+        let r = &plan.rules;
+        let flags = Flags {
+            relative: r.relative,
+            suspend: r.suspend,
+            triggers: r.triggers,
+            trigger_pauses: r.trigger_pauses,
+            any: r.relative || r.suspend || r.triggers,
+        };
         Trial {
             s,
+            ext: ext_initial.clone(),
+            ext_initial,
+            flags,
             trust: Trust::new(s.parties.len()),
             calendars: s
                 .parties
@@ -244,7 +283,10 @@ impl<'s> Trial<'s> {
         self.actions_done = 0;
         self.quantity.fill(0.0);
         self.ended = None;
-        if self.plan.rules.triggers {
+        if self.flags.any {
+            self.ext.copy_from_slice(&self.ext_initial);
+        }
+        if self.flags.triggers {
             self.trig_rng = Some(rng::trigger_rng(rng));
         }
         if s.shocks.is_empty() {
@@ -311,14 +353,14 @@ impl<'s> Trial<'s> {
             match step {
                 step::REVIEW => {
                     // A triggered pause redraws candidates: the old one is then stale.
-                    if !self.plan.rules.trigger_pauses || self.candidate_is_current(payload, day) {
+                    if !self.flags.trigger_pauses || self.candidate_is_current(payload, day) {
                         debug_assert!(self.offers[payload].active);
                         self.candidate_review(payload, day, rng, obs);
                     }
                 }
                 step::DONE => {
                     // A suspension moves the completion: the queued one is then stale.
-                    if !self.plan.rules.suspend || self.completion_is_current(payload, day) {
+                    if !self.flags.suspend || self.completion_is_current(payload, day) {
                         self.complete(payload, day, Cursor::BeforeReviews, rng, obs);
                     }
                 }
@@ -335,7 +377,7 @@ impl<'s> Trial<'s> {
                         self.walkout(i, day as u32, obs);
                         return;
                     }
-                    if self.plan.rules.suspend {
+                    if self.flags.suspend {
                         self.judge_all(day, Cursor::BeforeReviews, rng, obs);
                     }
                 }
@@ -559,10 +601,10 @@ impl<'s> Trial<'s> {
                 self.trust.as_slice(),
             );
         }
-        if self.plan.rules.relative {
+        if self.flags.relative {
             self.set_deadlines(a, true, day, obs);
         }
-        if self.plan.rules.triggers {
+        if self.flags.triggers {
             self.fire(TriggerEvent::Started, a, day, cursor, obs);
         }
         for idx in 0..self.plan.waits_started.row(a).len() {
@@ -570,10 +612,12 @@ impl<'s> Trial<'s> {
             self.satisfy(dep, day, cursor, rng, obs);
         }
         let done = day + u64::from(d);
-        self.acts[a].done_at = done;
         // MODEL.md 2.13: judged at its start (suspended, its whole duration remains).
-        if self.plan.rules.suspend && self.judge(a, day, cursor, rng, obs) {
-            return;
+        if self.flags.suspend {
+            self.ext[a].done_at = done;
+            if self.judge(a, day, cursor, rng, obs) {
+                return;
+            }
         }
         if d == 0 {
             self.complete(a, day, cursor, rng, obs);
@@ -605,10 +649,10 @@ impl<'s> Trial<'s> {
                 self.trust.as_slice(),
             );
         }
-        if self.plan.rules.relative {
+        if self.flags.relative {
             self.set_deadlines(a, false, day, obs);
         }
-        if self.plan.rules.triggers {
+        if self.flags.triggers {
             self.fire(TriggerEvent::Done, a, day, cursor, obs);
         }
         let p = act.phase;
@@ -653,7 +697,7 @@ impl<'s> Trial<'s> {
             }
         }
         // MODEL.md 2.13: a completion raises trust, so suspended actions may resume.
-        if self.plan.rules.suspend {
+        if self.flags.suspend {
             self.judge_all(day, cursor, rng, obs);
         }
     }
@@ -712,14 +756,19 @@ impl<'s> Trial<'s> {
                 started_day: opt(self.acts[a].start_day),
                 done_day: opt(self.acts[a].done_day),
                 delays,
-                deadline: opt(self.acts[a].deadline),
+                deadline: opt(self.ext[a].deadline),
                 lapses: self.acts[a].lapses,
-                suspended_days: self.acts[a].suspended_days
-                    + if self.acts[a].suspended {
-                        end_day.saturating_sub(self.acts[a].since)
-                    } else {
-                        0
-                    },
+                suspended_days: if self.flags.suspend {
+                    let e = &self.ext[a];
+                    e.suspended_days
+                        + if e.suspended {
+                            end_day.saturating_sub(e.since)
+                        } else {
+                            0
+                        }
+                } else {
+                    0
+                },
             };
         }
         if O::ENABLED {

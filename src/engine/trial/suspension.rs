@@ -34,8 +34,8 @@ impl Trial<'_> {
     /// suspended, and still to be done on this day.
     #[inline]
     pub(super) fn completion_is_current(&self, a: usize, day: u64) -> bool {
-        let st = &self.acts[a];
-        st.done_day == NONE && !st.suspended && st.done_at == day
+        let ext = &self.ext[a];
+        self.acts[a].done_day == NONE && !ext.suspended && ext.done_at == day
     }
 
     /// The first actor of `a` (in actor order) whose `tau` is below its `suspend_trust`:
@@ -67,9 +67,9 @@ impl Trial<'_> {
         obs: &mut O,
     ) -> bool {
         let (why, margin) = self.suspender(a);
-        match (self.acts[a].suspended, why) {
+        match (self.ext[a].suspended, why) {
             (false, Some((party, tau, threshold))) => {
-                let st = &mut self.acts[a];
+                let st = &mut self.ext[a];
                 st.suspended = true;
                 st.since = day as u32;
                 st.remaining = st.done_at.saturating_sub(day).min(u64::from(NONE)) as u32;
@@ -89,7 +89,7 @@ impl Trial<'_> {
                 true
             }
             (true, None) => {
-                let st = &mut self.acts[a];
+                let st = &mut self.ext[a];
                 st.suspended = false;
                 st.suspended_days += day as u32 - st.since;
                 let done = day + u64::from(st.remaining);
