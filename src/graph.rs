@@ -6,7 +6,10 @@
 //! A solid edge means "requires that action done", a dashed one "requires that action
 //! started" (`@started`); a `requires_at_least` is a small diamond `≥ n of m` with an edge
 //! from each listed action into it and one from it to the action. Bold grey edges between
-//! clusters show phases that start after others. Render with `dot -Tsvg`.
+//! clusters show phases that start after others. A relative deadline (model 0.3) is a dotted
+//! red edge `deadline +n d` from the action it counts from; a triggered shock is an octagon
+//! with an edge from its action labelled `lapse|done|started, chance p`. Render with
+//! `dot -Tsvg`.
 //!
 //! ```
 //! use negsim::{graph, scenario};
@@ -17,7 +20,7 @@
 //! assert_eq!(dot.matches("subgraph \"cluster_phase_").count(), s.phases.len());
 //! ```
 
-use crate::model::{PhaseStart, Scenario};
+use crate::model::{PhaseStart, Scenario, TriggerEvent};
 use std::fmt::Write as _;
 
 /// Fill colours by party index (ColorBrewer Set3: light, distinct, readable under black
@@ -216,6 +219,45 @@ pub fn dot(s: &Scenario) -> String {
         }
     }
 
+    // Relative deadlines (docs/MODEL.md 2.12): a dotted edge from the action counted from.
+    for a in &s.actions {
+        if let Some(r) = a.relative_deadline {
+            let from = if r.started { "start" } else { "done" };
+            let _ = writeln!(
+                o,
+                "  {} -> {} [style=dotted, constraint=false, color=\"#b03030\", fontcolor=\"#b03030\", fontsize=9, label={}, tooltip={}];",
+                action_node(&s.actions[r.after].id),
+                action_node(&a.id),
+                quote(&format!("deadline +{} d", r.days)),
+                quote(&format!("deadline {} days after it is {from}", r.days))
+            );
+        }
+    }
+
+    // Triggered shocks (docs/MODEL.md 2.15): a node each, with an edge from its action.
+    for sh in &s.shocks {
+        let Some(t) = sh.trigger else {
+            continue;
+        };
+        let node = quote(&format!("shock:{}", sh.id));
+        let _ = writeln!(
+            o,
+            "  {node} [shape=octagon, style=filled, fillcolor=\"#f4cccc\", fontsize=10, label={}];",
+            quote(&format!("shock {}", sh.id))
+        );
+        let event = match t.event {
+            TriggerEvent::Lapse => "lapse",
+            TriggerEvent::Done => "done",
+            TriggerEvent::Started => "started",
+        };
+        let _ = writeln!(
+            o,
+            "  {} -> {node} [style=dashed, color=\"#cc4444\", fontcolor=\"#cc4444\", fontsize=9, label={}];",
+            action_node(&s.actions[t.action].id),
+            quote(&format!("{event}, chance {}", t.chance))
+        );
+    }
+
     // Phases that start after others: one bold edge between the clusters.
     for (p, ph) in s.phases.iter().enumerate() {
         if let PhaseStart::After { phases, lag } = &ph.start {
@@ -309,5 +351,54 @@ mod tests {
         assert_eq!(plain, done + into_diamonds + at_least.len());
         let joint = s.actions.iter().filter(|a| a.actors.len() > 1).count();
         assert_eq!(d.matches("peripheries=2").count(), joint + 1); // + the legend's swatch
+    }
+
+    #[test]
+    fn triggered_shocks_and_relative_deadlines_are_drawn() {
+        let s = scenario::from_str(
+            r#"[scenario]
+name = "t"
+start = "2007-10-03"
+horizon_days = 300
+[[party]]
+id = "A"
+[[party]]
+id = "B"
+[[phase]]
+id = "p"
+[[action]]
+id = "x"
+party = "A"
+phase = "p"
+[[action]]
+id = "y"
+party = "B"
+phase = "p"
+deadline = { after = "x", days = 45 }
+[[shock]]
+id = "walk"
+on = { lapse = "y" }
+chance = 0.3
+pause = ["A"]
+pause_days = 5
+[[shock]]
+id = "poisson"
+rate_per_year = 1
+pause = ["A"]
+pause_days = 5
+"#,
+            "t.toml",
+        )
+        .unwrap();
+        let d = dot(&s);
+        assert!(
+            d.contains("\"action:x\" -> \"action:y\" [style=dotted"),
+            "{d}"
+        );
+        assert!(d.contains("label=\"deadline +45 d\""), "{d}");
+        assert!(d.contains("\"shock:walk\" [shape=octagon"), "{d}");
+        assert!(d.contains("\"action:y\" -> \"shock:walk\""), "{d}");
+        assert!(d.contains("label=\"lapse, chance 0.3\""), "{d}");
+        assert!(!d.contains("shock:poisson"));
     }
 }

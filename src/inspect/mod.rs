@@ -21,7 +21,7 @@ mod warnings;
 
 pub use warnings::{Warning, WarningKind, initial_mean_trust, unit_key, warnings};
 
-use crate::model::{PhaseStart, Scenario};
+use crate::model::{PhaseStart, Scenario, TriggerEvent};
 use crate::scenario::{BestCase, best_case};
 use std::fmt::Write as _;
 use warnings::day_date;
@@ -163,6 +163,32 @@ pub fn report(s: &Scenario, file: &str) -> String {
     }
     o.push_str(&table(&rows, "  "));
     o.push_str("  (trust: mean initial trust in the others; walkout: walks out below this mean trust; review: days between reviews)\n");
+    let suspending: Vec<String> = s
+        .parties
+        .iter()
+        .filter(|p| p.suspend_trust > 0.0)
+        .map(|p| format!("{} {}", p.id, p.suspend_trust))
+        .collect();
+    if !suspending.is_empty() {
+        let _ = writeln!(
+            o,
+            "  suspend_trust (actions under way are suspended while trust in their counterparts is below): {}",
+            suspending.join(", ")
+        );
+    }
+    let observers: Vec<&str> = s
+        .parties
+        .iter()
+        .filter(|p| p.observer)
+        .map(|p| p.id.as_str())
+        .collect();
+    if !observers.is_empty() {
+        let _ = writeln!(
+            o,
+            "  observers (left out of walkout means and default counterparts, never walk out): {}",
+            observers.join(", ")
+        );
+    }
     if s.parties.len() > 1 {
         let _ = writeln!(o, "\nInitial trust (row's trust in column)");
         let mut rows = vec![
@@ -208,9 +234,44 @@ pub fn report(s: &Scenario, file: &str) -> String {
             ]);
             rows.push(vec![
                 "deadline".into(),
-                a.deadline
-                    .map_or_else(|| "none".into(), |d| format!("{} (day {d})", s.date(d))),
+                match (a.deadline, a.relative_deadline) {
+                    (_, Some(r)) => format!(
+                        "{} after {} is {}",
+                        plural(r.days as usize, "day", "days"),
+                        s.actions[r.after].id,
+                        if r.started { "started" } else { "done" }
+                    ),
+                    (Some(d), None) => format!("{} (day {d})", s.date(d)),
+                    (None, None) => "none".into(),
+                },
             ]);
+            if a.relapse_every > 0 {
+                rows.push(vec![
+                    "relapse".into(),
+                    format!(
+                        "a lapsed deadline lapses again every {}",
+                        plural(a.relapse_every as usize, "day", "days")
+                    ),
+                ]);
+            }
+            let party_c: Vec<f64> = s.parties.iter().map(|p| p.compliance).collect();
+            let party_r: Vec<f64> = s.parties.iter().map(|p| p.reciprocity).collect();
+            for (label, own, by_party) in [
+                ("compliance", &a.compliance, &party_c),
+                ("reciprocity", &a.reciprocity, &party_r),
+            ] {
+                let party = |i: usize| by_party[i];
+                let differs: Vec<String> = a
+                    .actors
+                    .iter()
+                    .zip(own)
+                    .filter(|&(&i, &x)| x != party(i))
+                    .map(|(&i, x)| format!("{} {x} (party {})", s.parties[i].id, party(i)))
+                    .collect();
+                if !differs.is_empty() {
+                    rows.push(vec![label.into(), differs.join(", ")]);
+                }
+            }
             rows.push(vec![
                 "duration".into(),
                 format!(
@@ -331,14 +392,29 @@ pub fn report(s: &Scenario, file: &str) -> String {
                 sh.rate_per_year * days / 365.25,
             )
         };
-        rows.push(vec![
-            "rate".into(),
-            format!(
-                "{} per year (expected arrivals in the window: {})",
-                sh.rate_per_year,
-                (expected * 100.0).round() / 100.0
-            ),
-        ]);
+        match sh.trigger {
+            Some(t) => rows.push(vec![
+                "trigger".into(),
+                format!(
+                    "on {} of {}, chance {}",
+                    match t.event {
+                        TriggerEvent::Lapse => "each lapse",
+                        TriggerEvent::Done => "completion",
+                        TriggerEvent::Started => "start",
+                    },
+                    s.actions[t.action].id,
+                    t.chance
+                ),
+            ]),
+            None => rows.push(vec![
+                "rate".into(),
+                format!(
+                    "{} per year (expected arrivals in the window: {})",
+                    sh.rate_per_year,
+                    (expected * 100.0).round() / 100.0
+                ),
+            ]),
+        }
         rows.push(vec!["window".into(), window]);
         if sh.trust_drop > 0.0 {
             rows.push(vec![

@@ -176,3 +176,151 @@ fn quantities_get_thousands_separators() {
     assert_eq!(fmt_quantity(2.5), "2.5");
     assert_eq!(fmt_quantity(1000.0), "1,000");
 }
+
+#[test]
+fn model_03_warnings() {
+    let s = compile(
+        r#"
+[[phase]]
+id = "p"
+[[action]]
+id = "x"
+party = "A"
+phase = "p"
+compliance = { A = 0 }
+[[action]]
+id = "y"
+party = "B"
+phase = "p"
+deadline = { after = "x", days = 10 }
+[[action]]
+id = "z"
+party = "B"
+phase = "p"
+[[shock]]
+id = "never-lapses"
+on = { lapse = "z" }
+pause = ["A"]
+pause_days = 2
+[[shock]]
+id = "zero"
+on = { done = "z" }
+chance = 0
+pause = ["A"]
+pause_days = 2
+[[shock]]
+id = "x-done"
+on = { done = "x" }
+pause = ["A"]
+pause_days = 2
+[[shock]]
+id = "fine"
+on = { started = "z" }
+chance = 0.5
+pause = ["A"]
+pause_days = 2
+"#,
+    );
+    let w = warnings(&s);
+    let got: Vec<(WarningKind, &str)> = w.iter().map(|w| (w.kind, w.subject.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            (WarningKind::NeverStarts, "x"),
+            (WarningKind::DeadlineNeverSet, "y"),
+            (WarningKind::TriggerNeverFires, "never-lapses"),
+            (WarningKind::TriggerNeverFires, "zero"),
+            (WarningKind::TriggerNeverFires, "x-done"),
+        ],
+        "{w:#?}"
+    );
+    assert!(
+        w[1].message
+            .contains("counts from `x`, which can never be done")
+    );
+    assert!(w[2].message.contains("has no deadline to lapse"));
+    assert!(w[3].message.contains("chance is 0"));
+    assert_eq!(
+        w[4].to_string(),
+        "shock `x-done` never occurs: action `x` can never be done [trigger-never-fires]"
+    );
+}
+
+#[test]
+fn suspend_at_start_compares_with_the_counterparts_trust() {
+    let s = compile(
+        r#"
+[[party]]
+id = "C"
+suspend_trust = 0.6
+trust = { A = 0.7, B = 0.4 }
+[[phase]]
+id = "p"
+[[action]]
+id = "a"
+party = "A"
+phase = "p"
+[[action]]
+id = "c"
+party = "C"
+phase = "p"
+requires = ["a"]
+[[action]]
+id = "c2"
+party = "C"
+phase = "p"
+"#,
+    );
+    // c: counterpart A, trust 0.7 >= 0.6: fine. c2: all others, mean 0.55 < 0.6.
+    let w = warnings(&s);
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].kind, WarningKind::SuspendAtStart);
+    assert_eq!(w[0].subject, "c2");
+    assert!(
+        w[0].message
+            .contains("party `C` has suspend_trust 0.6, above its starting trust 0.55")
+    );
+    assert_eq!(WarningKind::SuspendAtStart.as_str(), "suspend-at-start");
+}
+
+#[test]
+fn report_prints_the_03_fields() {
+    let s = compile(
+        r#"
+[[party]]
+id = "V"
+observer = true
+suspend_trust = 0.1
+[[phase]]
+id = "p"
+[[action]]
+id = "x"
+party = ["A", "B"]
+phase = "p"
+compliance = { B = 0.8 }
+relapse_every_days = 30
+[[action]]
+id = "y"
+party = "B"
+phase = "p"
+deadline = { after = "x", days = 45 }
+[[shock]]
+id = "t"
+on = { lapse = "y" }
+chance = 0.25
+pause = ["A"]
+pause_days = 2
+"#,
+    );
+    let r = report(&s, "t.toml");
+    for want in [
+        "suspend_trust (actions under way are suspended while trust in their counterparts is below): V 0.1",
+        "observers (left out of walkout means and default counterparts, never walk out): V",
+        "compliance  B 0.8 (party 0.5)",
+        "relapse     a lapsed deadline lapses again every 30 days",
+        "deadline  45 days after x is done",
+        "trigger  on each lapse of y, chance 0.25",
+    ] {
+        assert!(r.contains(want), "{want:?} not in\n{r}");
+    }
+}

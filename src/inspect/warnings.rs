@@ -1,7 +1,7 @@
 //! The warnings of `negsim check`: what is legal but suspicious.
 
 use super::round3;
-use crate::model::{PhaseStart, Scenario};
+use crate::model::{PhaseStart, Scenario, TriggerEvent};
 use crate::scenario::{BestCase, best_case};
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
@@ -22,6 +22,14 @@ pub enum WarningKind {
     UnitLookalike,
     /// A party's initial mean trust is below its walkout threshold: it walks out on day 0.
     WalkoutAtStart,
+    /// A party's `suspend_trust` is above its starting trust in the counterparts of one of
+    /// its actions: that action is suspended as soon as it starts, in every trial.
+    SuspendAtStart,
+    /// A relative deadline counts from an action that can never be done (or start): it is
+    /// never set.
+    DeadlineNeverSet,
+    /// A triggered shock has chance 0, or its event can never happen.
+    TriggerNeverFires,
 }
 
 impl WarningKind {
@@ -34,6 +42,9 @@ impl WarningKind {
             WarningKind::ShockWithoutEffect => "shock-without-effect",
             WarningKind::UnitLookalike => "unit-lookalike",
             WarningKind::WalkoutAtStart => "walkout-at-start",
+            WarningKind::SuspendAtStart => "suspend-at-start",
+            WarningKind::DeadlineNeverSet => "deadline-never-set",
+            WarningKind::TriggerNeverFires => "trigger-never-fires",
         }
     }
 }
@@ -65,6 +76,9 @@ pub fn warnings(s: &Scenario) -> Vec<Warning> {
     shocks(s, &mut out);
     units(s, &mut out);
     walkouts(s, &mut out);
+    suspensions(s, &mut out);
+    relative_deadlines(s, &best, &mut out);
+    triggers(s, &best, &mut out);
     out
 }
 
@@ -122,8 +136,9 @@ fn never_starts(s: &Scenario, out: &mut Vec<Warning>) {
         let zero: Vec<&str> = a
             .actors
             .iter()
-            .filter(|&&i| s.parties[i].compliance == 0.0)
-            .map(|&i| s.parties[i].id.as_str())
+            .zip(&a.compliance)
+            .filter(|&(_, &c)| c == 0.0)
+            .map(|(&i, _)| s.parties[i].id.as_str())
             .collect();
         if zero.is_empty() {
             continue;
@@ -205,7 +220,7 @@ fn deadlines(s: &Scenario, best: &BestCase, out: &mut Vec<Warning>) {
 
 fn shocks(s: &Scenario, out: &mut Vec<Warning>) {
     for sh in &s.shocks {
-        if sh.rate_per_year == 0.0 {
+        if sh.trigger.is_none() && sh.rate_per_year == 0.0 {
             out.push(Warning {
                 kind: WarningKind::ShockNeverFires,
                 subject: sh.id.clone(),
@@ -315,6 +330,118 @@ fn walkouts(s: &Scenario, out: &mut Vec<Warning>) {
                     round3(mean),
                     p.walkout_trust
                 ),
+            });
+        }
+    }
+}
+
+/// Party `i`'s starting trust in the counterparts of its `slot`-th place in action `k`, as
+/// `tau` of docs/MODEL.md 2.4 (1 when there are none, 2.14).
+pub fn initial_tau(s: &Scenario, k: usize, slot: usize) -> f64 {
+    let a = &s.actions[k];
+    let i = a.actors[slot];
+    let c = &a.counterparts[slot];
+    if c.is_empty() {
+        return 1.0;
+    }
+    c.iter()
+        .map(|&j| s.parties[i].initial_trust[j])
+        .sum::<f64>()
+        / c.len() as f64
+}
+
+fn suspensions(s: &Scenario, out: &mut Vec<Warning>) {
+    for (k, a) in s.actions.iter().enumerate() {
+        for (slot, &i) in a.actors.iter().enumerate() {
+            let p = &s.parties[i];
+            let tau = initial_tau(s, k, slot);
+            if p.suspend_trust > 0.0 && tau < p.suspend_trust {
+                out.push(Warning {
+                    kind: WarningKind::SuspendAtStart,
+                    subject: a.id.clone(),
+                    message: format!(
+                        "action `{}`: party `{}` has suspend_trust {}, above its starting trust {} in the action's counterparts, so the action is suspended as soon as it starts, in every trial (until trust rises)",
+                        a.id,
+                        p.id,
+                        p.suspend_trust,
+                        round3(tau)
+                    ),
+                });
+            }
+        }
+    }
+}
+
+/// For each action, whether it can never start in any trial: the best case never makes it
+/// due, or an actor's compliance for it is 0 (or it waits, directly or not, for such one).
+fn never_start(s: &Scenario, best: &BestCase) -> Vec<bool> {
+    let roots: Vec<usize> = (0..s.actions.len())
+        .filter(|&k| best.start[k].is_none() || s.actions[k].compliance.contains(&0.0))
+        .collect();
+    blocked_by(s, &roots)
+}
+
+fn relative_deadlines(s: &Scenario, best: &BestCase, out: &mut Vec<Warning>) {
+    let never_starts = never_start(s, best);
+    for a in &s.actions {
+        let Some(r) = a.relative_deadline else {
+            continue;
+        };
+        let never = never_starts[r.after];
+        let what = if r.started {
+            "never starts"
+        } else {
+            "can never be done"
+        };
+        if never {
+            out.push(Warning {
+                kind: WarningKind::DeadlineNeverSet,
+                subject: a.id.clone(),
+                message: format!(
+                    "action `{}`: its deadline counts from `{}`, which {what}, so it never gets a deadline",
+                    a.id, s.actions[r.after].id
+                ),
+            });
+        }
+    }
+}
+
+fn triggers(s: &Scenario, best: &BestCase, out: &mut Vec<Warning>) {
+    let never_starts = never_start(s, best);
+    for sh in &s.shocks {
+        let Some(t) = sh.trigger else {
+            continue;
+        };
+        let a = &s.actions[t.action];
+        let why = if t.chance == 0.0 {
+            Some("its chance is 0".to_string())
+        } else {
+            match t.event {
+                TriggerEvent::Started if never_starts[t.action] => {
+                    Some(format!("action `{}` never starts", a.id))
+                }
+                TriggerEvent::Done if never_starts[t.action] => {
+                    Some(format!("action `{}` can never be done", a.id))
+                }
+                TriggerEvent::Lapse => match (a.deadline, a.relative_deadline) {
+                    (None, None) => Some(format!("action `{}` has no deadline to lapse", a.id)),
+                    (Some(d), _) if d >= s.horizon => Some(format!(
+                        "the deadline of action `{}` is on or after the horizon, so it never lapses",
+                        a.id
+                    )),
+                    (None, Some(r)) if never_starts[r.after] => {
+                        Some(format!("action `{}` never gets its deadline", a.id))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        if let Some(why) = why {
+            out.push(Warning {
+                kind: WarningKind::TriggerNeverFires,
+                subject: sh.id.clone(),
+                message: format!("shock `{}` never occurs: {why}", sh.id),
             });
         }
     }

@@ -686,3 +686,83 @@ fn every_inspection_command_has_an_example_in_its_help() {
         );
     }
 }
+
+/// A model 0.3 scenario with one of each new warning.
+const MODEL_03: &str = r#"[scenario]
+name = "m03"
+start = "2007-10-03"
+horizon_days = 400
+relapse_every_days = 30
+
+[[party]]
+id = "A"
+[[party]]
+id = "B"
+suspend_trust = 0.9
+[[party]]
+id = "V"
+observer = true
+
+[[phase]]
+id = "p"
+
+[[action]]
+id = "never"
+party = "A"
+phase = "p"
+compliance = 0
+[[action]]
+id = "later"
+party = "B"
+phase = "p"
+deadline = { after = "never", days = 45 }
+[[action]]
+id = "verify"
+party = "V"
+phase = "p"
+deadline = 60
+
+[[shock]]
+id = "on-lapse"
+on = { lapse = "verify" }
+chance = 0
+pause = ["A"]
+pause_days = 3
+"#;
+
+#[test]
+fn check_and_graph_show_the_model_03_fields_and_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "m03.toml", MODEL_03);
+    let out = negsim().arg("check").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for want in [
+        "observers (left out of walkout means and default counterparts, never walk out): V",
+        "45 days after never is done",
+        "a lapsed deadline lapses again every 30 days",
+        "compliance  A 0 (party 0.5)",
+        "trigger  on each lapse of verify, chance 0",
+        "[never-starts]",
+        "party `B` has suspend_trust 0.9, above its starting trust 0.5 in the action's counterparts",
+        "its deadline counts from `never`, which can never be done, so it never gets a deadline [deadline-never-set]",
+        "shock `on-lapse` never occurs: its chance is 0 [trigger-never-fires]",
+    ] {
+        assert!(text.contains(want), "{want:?} not in\n{text}");
+    }
+    let out = negsim()
+        .arg("check")
+        .arg(&file)
+        .args(["--set", "shock.on-lapse.chance=0.5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("chance 0.5"));
+    let out = negsim().arg("graph").arg(&file).output().unwrap();
+    assert!(out.status.success());
+    let dot = stdout(&out);
+    assert!(dot.contains("\"action:never\" -> \"action:later\" [style=dotted"));
+    assert!(dot.contains("label=\"deadline +45 d\""));
+    assert!(dot.contains("\"action:verify\" -> \"shock:on-lapse\""));
+    assert!(dot.contains("label=\"lapse, chance 0\""));
+}
