@@ -8,6 +8,7 @@ mod cli_run;
 mod common;
 mod compat;
 mod equivalence;
+mod history;
 mod inspect;
 mod report;
 mod rules;
