@@ -151,7 +151,10 @@ fn the_horizon_and_parties_are_those_of_the_record() {
         .expect("a number");
     let at_work = us + g * (1.0 - us);
     assert!(at_work > s_dprk, "disablement would freeze at once");
-    assert!(at_work * (1.0 - l) < s_dprk, "one lapse would not freeze it");
+    assert!(
+        at_work * (1.0 - l) < s_dprk,
+        "one lapse would not freeze it"
+    );
     assert!(num_of(dprk, "walkout_trust") > 0.0);
 }
 
@@ -181,7 +184,10 @@ fn disablement_waits_on_the_us_team_and_the_delisting_on_the_declaration() {
         list_of(by_id(&t, "action", "iaea-verification"), "requires"),
         ["verification-protocol"]
     );
-    assert_eq!(str_of(by_id(&t, "action", "iaea-verification"), "party"), "IAEA");
+    assert_eq!(
+        str_of(by_id(&t, "action", "iaea-verification"), "party"),
+        "IAEA"
+    );
 }
 
 #[test]
@@ -199,7 +205,10 @@ fn the_council_statement_answers_the_overdue_protocol_after_the_launch() {
     assert!(s.get("rate_per_year").is_none());
     // Protocol deadline 11 December 2008 (day 435), first lapse day 436; the relapse inside the
     // window falls on 11 April 2009 (day 556), the day the text was agreed.
-    let every = num_of(by_id(&t, "action", "verification-protocol"), "relapse_every_days") as u32;
+    let every = num_of(
+        by_id(&t, "action", "verification-protocol"),
+        "relapse_every_days",
+    ) as u32;
     let in_window: Vec<u32> = (0..10)
         .map(|k| 436 + k * every)
         .filter(|&d| (550..=575).contains(&d))
@@ -233,7 +242,9 @@ fn the_donors_shares_are_those_they_shipped() {
         list_of(by_id(&t, "action", "jpn-aid"), "requires"),
         ["abduction-reinvestigation"]
     );
-    assert!(list_of(by_id(&t, "action", "rok-aid-2"), "requires").contains(&"verification-protocol"));
+    assert!(
+        list_of(by_id(&t, "action", "rok-aid-2"), "requires").contains(&"verification-protocol")
+    );
 }
 
 #[test]
@@ -254,7 +265,10 @@ fn the_history_scenario_compiles_as_model_03() {
     let delisting = &s.actions[s.action_index("us-delisting").expect("delisting")];
     assert_eq!(delisting.relapse_every, 45);
     let rel = delisting.relative_deadline.expect("a relative deadline");
-    assert_eq!(rel.after, s.action_index("provide-declaration").expect("declaration"));
+    assert_eq!(
+        rel.after,
+        s.action_index("provide-declaration").expect("declaration")
+    );
     assert!(!rel.started);
     assert_eq!(rel.days, 45);
     let statement = s
@@ -282,13 +296,24 @@ fn a_typical_trial_reads_like_2007_2009() {
     let near = |d: Option<u32>, day: u32| d.is_some_and(|d| d.abs_diff(day) <= 30);
     // Standard errors of these shares are about 0.01 at n = 2000: the bounds sit well clear.
     let walkout = share(&|r| {
-        r.outcome == Outcome::Collapsed && r.collapsed_by == Some(dprk) && near(Some(r.end_day), 559)
+        r.outcome == Outcome::Collapsed
+            && r.collapsed_by == Some(dprk)
+            && near(Some(r.end_day), 559)
     });
-    assert!(walkout > 0.6, "DPRK walkout in April 2009 +- 30 days in {walkout:.3} of trials");
+    assert!(
+        walkout > 0.6,
+        "DPRK walkout in April 2009 +- 30 days in {walkout:.3} of trials"
+    );
     let declared = share(&|r| near(r.actions[decl].done_day, 267));
-    assert!(declared > 0.7, "declaration in June 2008 +- 30 days in {declared:.3}");
+    assert!(
+        declared > 0.7,
+        "declaration in June 2008 +- 30 days in {declared:.3}"
+    );
     let delisted = share(&|r| near(r.actions[delisting].done_day, 374));
-    assert!(delisted > 0.5, "delisting in October 2008 +- 30 days in {delisted:.3}");
+    assert!(
+        delisted > 0.5,
+        "delisting in October 2008 +- 30 days in {delisted:.3}"
+    );
     let lapsed = share(&|r| r.actions[delisting].lapses >= 1);
     assert!(lapsed > 0.9, "the delisting overdue in {lapsed:.3}");
     let frozen = share(&|r| r.actions[discharge].suspended_days > 0);
