@@ -50,6 +50,9 @@ pub struct ScenarioRaw {
     pub horizon_days: Option<Spanned<i64>>,
     /// Days between reviews for parties that set none.
     pub review_every_days: Option<Spanned<i64>>,
+    /// A lapsed deadline lapses again every this many days, for actions that set none
+    /// (model 0.3; 0 = never).
+    pub relapse_every_days: Option<Spanned<i64>>,
 }
 
 /// `[defaults]`: any party field, for every party.
@@ -73,6 +76,10 @@ pub struct DefaultsRaw {
     pub walkout_trust: Option<f64>,
     /// See [`PartyRaw::review_every_days`].
     pub review_every_days: Option<i64>,
+    /// See [`PartyRaw::suspend_trust`].
+    pub suspend_trust: Option<f64>,
+    /// Not valid here (an observer is set per party); read only to say so clearly.
+    pub observer: Option<Spanned<toml::Value>>,
 }
 
 /// `[[party]]`.
@@ -100,6 +107,11 @@ pub struct PartyRaw {
     pub walkout_trust: Option<f64>,
     /// Days between reviews.
     pub review_every_days: Option<i64>,
+    /// Suspends its actions under way while its trust in their counterparts is below this
+    /// (model 0.3).
+    pub suspend_trust: Option<f64>,
+    /// A verifier: left out of walkout means and default counterparts (model 0.3).
+    pub observer: Option<bool>,
 }
 
 /// `[[phase]]`.
@@ -130,8 +142,14 @@ pub struct ActionRaw {
     pub party: Option<Spanned<OneOrMany>>,
     /// The phase it belongs to.
     pub phase: Option<Spanned<String>>,
-    /// Optional deadline.
-    pub deadline: Option<Spanned<DateValue>>,
+    /// Optional deadline: a date, a day number, or relative to another action.
+    pub deadline: Option<Spanned<DeadlineRaw>>,
+    /// A lapsed deadline lapses again every this many days (model 0.3; 0 = never).
+    pub relapse_every_days: Option<Spanned<i64>>,
+    /// Compliance for this action: one number or a table by actor (model 0.3).
+    pub compliance: Option<Spanned<PerActor>>,
+    /// Reciprocity for this action: one number or a table by actor (model 0.3).
+    pub reciprocity: Option<Spanned<PerActor>>,
     /// How long it takes once started.
     pub duration: Option<Spanned<DurationRaw>>,
     /// Action-for-action links: `"id"` (done) or `"id@started"`.
@@ -188,6 +206,10 @@ pub struct ShockRaw {
     pub name: Option<String>,
     /// Mean arrivals per 365.25 days.
     pub rate_per_year: Option<f64>,
+    /// Instead of a rate: the event of the trial it answers (model 0.3).
+    pub on: Option<Spanned<TriggerRaw>>,
+    /// The chance it follows each such event (only with `on`).
+    pub chance: Option<Spanned<f64>>,
     /// Whose trust falls.
     pub from: Option<Vec<Spanned<String>>>,
     /// In whom.
@@ -198,8 +220,187 @@ pub struct ShockRaw {
     pub pause: Option<Vec<Spanned<String>>>,
     /// For how many days.
     pub pause_days: Option<Spanned<i64>>,
-    /// When it can occur: `[first, last]`.
-    pub window: Option<Spanned<Vec<DateValue>>>,
+    /// When it can occur: `[first, last]`, dates or day numbers.
+    pub window: Option<Spanned<Vec<DayOrDate>>>,
+}
+
+/// `on = { lapse = "<id>" }`, `{ done = "<id>" }` or `{ started = "<id>" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerRaw {
+    /// Every lapse (and relapse) of this action's deadline.
+    pub lapse: Option<String>,
+    /// This action being done.
+    pub done: Option<String>,
+    /// This action starting.
+    pub started: Option<String>,
+}
+
+/// The key under which the TOML parser hands a date literal to serde.
+const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
+
+/// A day written as a date (string or TOML date) or as a whole number of days after the
+/// start.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DayOrDate {
+    /// A calendar date, as written.
+    Date(DateValue),
+    /// A day number (may be negative here; the compile step says what is valid).
+    Day(i64),
+    /// A number that is not whole.
+    Fraction(f64),
+}
+
+impl<'de> Deserialize<'de> for DayOrDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DayOrDate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date such as \"2007-10-03\" or a whole number of days")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DayOrDate, E> {
+                Ok(DayOrDate::Date(DateValue(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DayOrDate, E> {
+                Ok(DayOrDate::Day(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DayOrDate, E> {
+                Ok(DayOrDate::Day(i64::try_from(v).unwrap_or(i64::MAX)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DayOrDate, E> {
+                Ok(DayOrDate::Fraction(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DayOrDate, A::Error> {
+                DateValue::from_map(map).map(DayOrDate::Date)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `deadline`: a date, a day number, or `{ after = "<id>[@started]", days = n }`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeadlineRaw {
+    /// A date or a day number.
+    Fixed(DayOrDate),
+    /// Relative to another action.
+    After {
+        /// `"<action id>"` or `"<action id>@started"`, when given.
+        after: Option<String>,
+        /// The days after, when given (as written, to check it is whole).
+        days: Option<toml::Value>,
+        /// A key other than `after` and `days`, if any.
+        unknown: Option<String>,
+    },
+}
+
+impl<'de> Deserialize<'de> for DeadlineRaw {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DeadlineRaw;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a date such as \"2007-12-31\", a whole number of days, or { after = \"<action id>\", days = n }",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DeadlineRaw, E> {
+                Ok(DeadlineRaw::Fixed(DayOrDate::Date(DateValue(
+                    v.to_string(),
+                ))))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DeadlineRaw, E> {
+                Ok(DeadlineRaw::Fixed(DayOrDate::Day(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DeadlineRaw, E> {
+                Ok(DeadlineRaw::Fixed(DayOrDate::Day(
+                    i64::try_from(v).unwrap_or(i64::MAX),
+                )))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DeadlineRaw, E> {
+                Ok(DeadlineRaw::Fixed(DayOrDate::Fraction(v)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DeadlineRaw, A::Error> {
+                let (mut after, mut days, mut unknown) = (None, None, None);
+                while let Some(k) = map.next_key::<String>()? {
+                    let v = map.next_value::<toml::Value>()?;
+                    match k.as_str() {
+                        TOML_DATETIME_KEY => {
+                            let text = match v {
+                                toml::Value::String(s) => s,
+                                other => other.to_string(),
+                            };
+                            return Ok(DeadlineRaw::Fixed(DayOrDate::Date(DateValue(text))));
+                        }
+                        "after" => match v {
+                            toml::Value::String(s) => after = Some(s),
+                            other => {
+                                return Err(de::Error::custom(format!(
+                                    "deadline after = {other} must be an action id in quotes"
+                                )));
+                            }
+                        },
+                        "days" => days = Some(v),
+                        _ => unknown = unknown.or(Some(k)),
+                    }
+                }
+                Ok(DeadlineRaw::After {
+                    after,
+                    days,
+                    unknown,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `compliance = 0.8` (every actor) or `compliance = { DPRK = 0.8 }` (by actor, file order).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PerActor {
+    /// One value for every actor.
+    All(f64),
+    /// Values by party id, in file order.
+    By(Vec<(String, f64)>),
+}
+
+impl<'de> Deserialize<'de> for PerActor {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PerActor;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number, or a table of actor ids to numbers such as { DPRK = 0.8 }")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<PerActor, E> {
+                Ok(PerActor::All(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<PerActor, E> {
+                Ok(PerActor::All(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<PerActor, E> {
+                Ok(PerActor::All(v as f64))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PerActor, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, toml::Value>()? {
+                    let x = match v {
+                        toml::Value::Float(x) => x,
+                        toml::Value::Integer(i) => i as f64,
+                        other => {
+                            return Err(de::Error::custom(format!(
+                                "{k} = {other} must be a number"
+                            )));
+                        }
+                    };
+                    out.push((k, x));
+                }
+                Ok(PerActor::By(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A calendar date written as a string (`"2007-10-03"`) or a TOML date (`2007-10-03`).
@@ -217,20 +418,26 @@ impl<'de> Deserialize<'de> for DateValue {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<DateValue, E> {
                 Ok(DateValue(v.to_string()))
             }
-            // A TOML date literal reaches serde as a one-entry map holding its text.
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DateValue, A::Error> {
-                let mut text = None;
-                while let Some((_, v)) = map.next_entry::<String, toml::Value>()? {
-                    text = Some(match v {
-                        toml::Value::String(s) => s,
-                        other => other.to_string(),
-                    });
-                }
-                text.map(DateValue)
-                    .ok_or_else(|| de::Error::custom("expected a date"))
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DateValue, A::Error> {
+                DateValue::from_map(map)
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+impl DateValue {
+    /// A TOML date literal reaches serde as a one-entry map holding its text.
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<DateValue, A::Error> {
+        let mut text = None;
+        while let Some((_, v)) = map.next_entry::<String, toml::Value>()? {
+            text = Some(match v {
+                toml::Value::String(s) => s,
+                other => other.to_string(),
+            });
+        }
+        text.map(DateValue)
+            .ok_or_else(|| de::Error::custom("expected a date"))
     }
 }
 

@@ -35,7 +35,10 @@ fn model_02_scenarios_give_the_bytes_of_0_2_0() {
     let spec = std::fs::read_to_string(repo("tests/golden/compat-0.2.0.txt")).unwrap();
     let mut runs: BTreeMap<String, String> = BTreeMap::new();
     let mut want: Vec<(String, String, String, usize)> = Vec::new();
-    for line in spec.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in spec
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         if let Some((key, cmd)) = line.split_once('|') {
             runs.insert(key.to_string(), cmd.to_string());
         } else {
@@ -65,7 +68,11 @@ fn model_02_scenarios_give_the_bytes_of_0_2_0() {
                 text
             };
             assert_eq!(got.lines().count(), *lines, "{k} {file}: line count");
-            assert_eq!(&sha(got.as_bytes()), hash, "{k} {file} ({cmd}) differs from 0.2.0");
+            assert_eq!(
+                &sha(got.as_bytes()),
+                hash,
+                "{k} {file} ({cmd}) differs from 0.2.0"
+            );
         }
     }
 }

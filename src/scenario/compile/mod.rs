@@ -1,0 +1,402 @@
+//! Validation: turn a [`FileRaw`] into a compiled [`Scenario`], or one clear error.
+//!
+//! Checks, in the order a reader meets them: the `[scenario]` table, parties and their
+//! parameters ([`parties`]), phases ([`phases`]), actions and their links ([`actions`]),
+//! shocks ([`shocks`]); then the structure as a whole ([`structure`]): requirement cycles,
+//! phase cycles, and actions that no trial could ever make due (found by a best-case pass:
+//! every consent at the first possible review, every duration at its least).
+
+mod actions;
+mod parties;
+mod phases;
+mod shocks;
+mod structure;
+mod timing;
+
+pub use structure::{BestCase, best_case};
+
+use super::raw::*;
+use crate::error::{Error, Location, Result};
+use crate::model::*;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::ops::Range;
+use toml::Spanned;
+
+/// The longest horizon accepted, in days (about 2,700 years): keeps per-day counters small.
+pub const MAX_HORIZON_DAYS: i64 = 1_000_000;
+
+/// Where the text being compiled came from, for error messages.
+pub(crate) struct Ctx<'a> {
+    /// File label for messages.
+    pub label: &'a str,
+    /// The text, to turn byte offsets into lines and columns; `None` when the text was
+    /// synthesised (overlays and overrides applied), so offsets would mislead.
+    pub text: Option<&'a str>,
+}
+
+impl Ctx<'_> {
+    fn location(&self, span: Option<Range<usize>>) -> Location {
+        let line_col = match (self.text, span) {
+            (Some(text), Some(span)) => Some(line_col(text, span.start)),
+            _ => None,
+        };
+        Location {
+            file: self.label.to_string(),
+            line_col,
+        }
+    }
+
+    pub(crate) fn err(&self, span: Option<Range<usize>>, message: impl Into<String>) -> Error {
+        Error::Scenario {
+            location: self.location(span),
+            message: message.into(),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Parse TOML text into the raw structs, with the parser's position on error.
+pub(crate) fn parse(ctx: &Ctx, text: &str) -> Result<FileRaw> {
+    toml::from_str::<FileRaw>(text).map_err(|e| {
+        let msg = e.message().trim().to_string();
+        ctx.err(e.span(), msg)
+    })
+}
+
+/// True when `id` is a valid id: letters, digits, `_` and `-`, not starting with `-`.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+pub(super) fn parse_date(ctx: &Ctx, v: &Spanned<DateValue>, what: &str) -> Result<NaiveDate> {
+    let s = v.get_ref().0.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        ctx.err(
+            Some(v.span()),
+            format!(
+                "{what} = \"{s}\" is not a date; write it as \"YYYY-MM-DD\", e.g. \"2007-10-03\""
+            ),
+        )
+    })
+}
+
+pub(super) fn days_between(start: NaiveDate, d: NaiveDate) -> i64 {
+    (d - start).num_days()
+}
+
+pub(super) fn check_unit(ctx: &Ctx, span: Range<usize>, what: &str, x: f64) -> Result<f64> {
+    if x.is_finite() && (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(ctx.err(Some(span), format!("{what} = {x} is outside [0, 1]")))
+    }
+}
+
+pub(super) fn list(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    let v: Vec<String> = names.into_iter().map(|s| s.as_ref().to_string()).collect();
+    if v.is_empty() {
+        "(none)".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+pub(super) struct Ids {
+    kind: &'static str,
+    index: HashMap<String, usize>,
+    names: Vec<String>,
+}
+
+impl Ids {
+    fn new(kind: &'static str) -> Self {
+        Ids {
+            kind,
+            index: HashMap::new(),
+            names: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, ctx: &Ctx, id: &Spanned<String>) -> Result<usize> {
+        let s = id.get_ref();
+        if !valid_id(s) {
+            return Err(ctx.err(
+                Some(id.span()),
+                format!(
+                    "{} id \"{s}\" is not valid: use letters, digits, '_' and '-' (not first)",
+                    self.kind
+                ),
+            ));
+        }
+        if self.index.contains_key(s) {
+            return Err(ctx.err(
+                Some(id.span()),
+                format!("{} `{s}` is declared twice; ids must be unique", self.kind),
+            ));
+        }
+        let i = self.names.len();
+        self.index.insert(s.clone(), i);
+        self.names.push(s.clone());
+        Ok(i)
+    }
+
+    fn get(&self, ctx: &Ctx, id: &Spanned<String>, whose: &str) -> Result<usize> {
+        self.index.get(id.get_ref()).copied().ok_or_else(|| {
+            ctx.err(
+                Some(id.span()),
+                format!(
+                    "{whose} names {} `{}`, which is not declared; declared {}: {}",
+                    self.kind,
+                    id.get_ref(),
+                    plural(self.kind),
+                    list(&self.names)
+                ),
+            )
+        })
+    }
+}
+
+pub(super) fn plural(kind: &str) -> String {
+    match kind {
+        "party" => "parties".into(),
+        other => format!("{other}s"),
+    }
+}
+
+pub(super) fn required<'a, T>(
+    ctx: &Ctx,
+    v: &'a Option<T>,
+    span: Range<usize>,
+    what: &str,
+    hint: &str,
+) -> Result<&'a T> {
+    v.as_ref()
+        .ok_or_else(|| ctx.err(Some(span), format!("{what} is missing; {hint}")))
+}
+
+pub(super) fn int_in(ctx: &Ctx, v: &Spanned<i64>, what: &str, lo: i64, hi: i64) -> Result<u32> {
+    let x = *v.get_ref();
+    if x < lo || x > hi {
+        Err(ctx.err(
+            Some(v.span()),
+            format!("{what} = {x} is outside [{lo}, {hi}]"),
+        ))
+    } else {
+        Ok(x as u32)
+    }
+}
+
+/// Compile raw structs into a validated scenario.
+pub(crate) fn compile(ctx: &Ctx, raw: &FileRaw) -> Result<Scenario> {
+    // ---- [scenario]
+    let Some(sc) = raw.scenario.as_ref() else {
+        return Err(ctx.err(
+            None,
+            "the [scenario] table is missing; it needs name, start and horizon (or horizon_days)",
+        ));
+    };
+    let sspan = sc.span();
+    let s = sc.get_ref();
+    let name = required(
+        ctx,
+        &s.name,
+        sspan.clone(),
+        "[scenario] name",
+        "e.g. name = \"second-phase-2007\"",
+    )?;
+    if name.get_ref().is_empty()
+        || !name
+            .get_ref()
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        || name.get_ref().starts_with('.')
+    {
+        return Err(ctx.err(
+            Some(name.span()),
+            format!(
+                "[scenario] name = \"{}\" is not valid: it names the output folder, so use letters, digits, '_', '-' and '.'",
+                name.get_ref()
+            ),
+        ));
+    }
+    let start_v = required(
+        ctx,
+        &s.start,
+        sspan.clone(),
+        "[scenario] start",
+        "e.g. start = \"2007-10-03\"",
+    )?;
+    let start = parse_date(ctx, start_v, "[scenario] start")?;
+    let horizon: u32 = match (&s.horizon, &s.horizon_days) {
+        (Some(_), Some(hd)) => {
+            return Err(ctx.err(
+                Some(hd.span()),
+                "[scenario] gives both horizon and horizon_days; give one",
+            ));
+        }
+        (None, None) => {
+            return Err(ctx.err(
+                Some(sspan.clone()),
+                "[scenario] horizon is missing; give horizon = \"YYYY-MM-DD\" (the last simulated day) or horizon_days = N",
+            ));
+        }
+        (Some(h), None) => {
+            let d = parse_date(ctx, h, "[scenario] horizon")?;
+            let n = days_between(start, d);
+            if n < 0 {
+                return Err(ctx.err(
+                    Some(h.span()),
+                    format!("[scenario] horizon {d} is before the start {start}"),
+                ));
+            }
+            if n > MAX_HORIZON_DAYS {
+                return Err(ctx.err(
+                    Some(h.span()),
+                    format!(
+                        "[scenario] horizon is {n} days after the start; at most {MAX_HORIZON_DAYS}"
+                    ),
+                ));
+            }
+            n as u32
+        }
+        (None, Some(hd)) => {
+            if *hd.get_ref() < 0 {
+                return Err(ctx.err(
+                    Some(hd.span()),
+                    format!(
+                        "[scenario] horizon_days = {} is before the start; it must be >= 0",
+                        hd.get_ref()
+                    ),
+                ));
+            }
+            int_in(ctx, hd, "[scenario] horizon_days", 0, MAX_HORIZON_DAYS)?
+        }
+    };
+    if start
+        .checked_add_days(chrono::Days::new(u64::from(horizon) + 36_525))
+        .is_none()
+    {
+        return Err(ctx.err(
+            Some(start_v.span()),
+            format!("[scenario] start {start} is too late: the calendar ends before its horizon"),
+        ));
+    }
+    let scenario_review = match &s.review_every_days {
+        Some(r) => Some(int_in(
+            ctx,
+            r,
+            "[scenario] review_every_days",
+            1,
+            MAX_HORIZON_DAYS,
+        )?),
+        None => None,
+    };
+
+    let (party_ids, parties) = parties::compile_parties(ctx, raw, scenario_review)?;
+    let n = parties.len();
+    let (phase_ids, mut phases) = phases::compile_phases(ctx, raw, start)?;
+    let scenario_relapse = match &s.relapse_every_days {
+        Some(v) => timing::relapse_days(ctx, v, "[scenario] relapse_every_days")?,
+        None => 0,
+    };
+    let (action_ids, actions, units) = actions::compile_actions(
+        ctx,
+        raw,
+        start,
+        &party_ids,
+        &phase_ids,
+        &parties,
+        &mut phases,
+        scenario_relapse,
+    )?;
+    let shocks = shocks::compile_shocks(ctx, raw, start, horizon, &party_ids, &action_ids)?;
+
+    let mut actions_of = vec![Vec::new(); n];
+    for (k, a) in actions.iter().enumerate() {
+        for &i in &a.actors {
+            actions_of[i].push(k);
+        }
+    }
+    let scenario = Scenario {
+        name: name.get_ref().clone(),
+        title: s.title.clone().unwrap_or_else(|| name.get_ref().clone()),
+        source: s.source.clone().unwrap_or_default(),
+        start,
+        horizon,
+        parties,
+        phases,
+        actions,
+        shocks,
+        units,
+        actions_of,
+    };
+    // Every action must be able to become due in some trial.
+    let best = best_case(&scenario);
+    for (k, a) in scenario.actions.iter().enumerate() {
+        match best.due[k] {
+            None => {
+                return Err(ctx.err(
+                    Some(raw.action[k].span()),
+                    format!(
+                        "action `{}` can never become due: {}",
+                        a.id,
+                        structure::explain_never_due(&scenario, &best, k)
+                    ),
+                ));
+            }
+            Some(d) if d > u64::from(scenario.horizon) => {
+                return Err(ctx.err(
+                    Some(raw.action[k].span()),
+                    format!(
+                        "action `{}` cannot become due before the horizon: the earliest it could is day {d} ({}), the horizon is day {} ({}); move the horizon or its phase",
+                        a.id,
+                        structure::fmt_day(&scenario, d),
+                        scenario.horizon,
+                        scenario.date(scenario.horizon)
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(scenario)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        let t = "ab\ncde\nf";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        assert_eq!(line_col(t, 5), (2, 3));
+        assert_eq!(line_col(t, 100), (3, 2));
+    }
+
+    #[test]
+    fn ids() {
+        assert!(valid_id("banking-dispute"));
+        assert!(valid_id("US"));
+        assert!(!valid_id("a.b"));
+        assert!(!valid_id("-x"));
+        assert!(!valid_id(""));
+        assert!(!valid_id("x@started"));
+    }
+}
+
+#[cfg(test)]
+mod tests_03;
