@@ -248,7 +248,6 @@ fn the_donors_shares_are_those_they_shipped() {
 }
 
 #[test]
-#[ignore = "needs the model-0.3 scenario format (branch `format`): the 0.2 parser rejects suspend_trust, observer, relative deadlines, relapse_every_days, per-action compliance and triggered shocks"]
 fn the_history_scenario_compiles_as_model_03() {
     let s = negsim::scenario::load(&repo("scenarios/history-2007-2009.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
