@@ -37,6 +37,7 @@ pub mod consent;
 pub mod literal;
 pub mod plan;
 pub mod queue;
+pub mod rules03;
 pub mod schedule;
 pub mod shocks;
 pub mod trial;
@@ -205,6 +206,56 @@ pub enum Event {
     DeadlineLapsed {
         /// Action index.
         action: usize,
+    },
+    /// A relative deadline was set (MODEL.md 2.12): its action `action` now has deadline
+    /// `deadline`.
+    DeadlineSet {
+        /// Action index.
+        action: usize,
+        /// The deadline day.
+        deadline: u32,
+    },
+    /// A lapsed deadline lapsed again (MODEL.md 2.12; trust has been lowered).
+    Relapsed {
+        /// Action index.
+        action: usize,
+        /// Lapses of this action so far, this one included (2 at the first relapse).
+        lapses: u32,
+    },
+    /// An action under way was suspended (MODEL.md 2.13): actor `party`'s `tau` fell below
+    /// its `suspend_trust`.
+    Suspended {
+        /// Action index.
+        action: usize,
+        /// The first actor, in actor order, with `tau < s`.
+        party: usize,
+        /// Its `tau` for the action at that moment.
+        tau: f64,
+        /// Its `suspend_trust`.
+        threshold: f64,
+        /// Days of its duration still to run.
+        remaining: u32,
+    },
+    /// A suspended action resumed: every actor's `tau` is back at or above its
+    /// `suspend_trust`.
+    Resumed {
+        /// Action index.
+        action: usize,
+        /// The lowest `tau - s` over its actors with `suspend_trust > 0` (at least 0).
+        margin: f64,
+        /// The day it will be done (today when nothing remained).
+        done_day: u32,
+    },
+    /// A triggered shock's chance came up (MODEL.md 2.15): it will occur on `on_day`.
+    ShockTriggered {
+        /// Shock index.
+        shock: usize,
+        /// The action whose event triggered it.
+        action: usize,
+        /// Which event.
+        event: crate::model::TriggerEvent,
+        /// The day it occurs on (today, or tomorrow when triggered during the reviews).
+        on_day: u32,
     },
     /// A shock arrived (trust has been lowered; `paused_until` is the last paused day).
     Shock {

@@ -23,7 +23,7 @@ pub struct Rows<T> {
 }
 
 impl<T: Copy> Rows<T> {
-    fn build(rows: impl IntoIterator<Item = impl IntoIterator<Item = T>>) -> Self {
+    pub(crate) fn build(rows: impl IntoIterator<Item = impl IntoIterator<Item = T>>) -> Self {
         let mut at = vec![0];
         let mut items = Vec::new();
         for row in rows {
@@ -90,7 +90,8 @@ pub struct Plan {
     pub horizon: u64,
     /// Per slot: its first coin, with chance `c_i * tau_max^rho_i` (see [`super::consent`]).
     pub first_coin: Vec<FirstCoin>,
-    /// Per party: its second coin.
+    /// Per slot: its second coin, with `rho_i(a)` (MODEL.md 2.11; the party's `rho_i` unless
+    /// the action sets one, so a 0.2 scenario draws exactly as before).
     pub second_coin: Vec<SecondCoin>,
     /// The starting trust matrix, row-major.
     pub initial_trust: Vec<f64>,
@@ -118,6 +119,8 @@ pub struct Plan {
     /// Keys of the events every trial has: lapses of deadlines before the horizon and
     /// phases with a start date, sorted.
     pub fixed: Vec<u64>,
+    /// The tables and flags of the model 0.3 rules (all off for a 0.2 scenario).
+    pub rules: super::rules03::Rules03,
 }
 
 impl Plan {
@@ -249,19 +252,25 @@ impl Plan {
             first_coin: slots
                 .iter()
                 .map(|slot| {
-                    let p = &s.parties[slot.party as usize];
-                    let bound = if p.reciprocity == 0.0 {
-                        p.compliance
+                    // MODEL.md 2.11: the slot's own c_i(a) and rho_i(a).
+                    let act = &s.actions[slot.action as usize];
+                    let (c, rho) = (
+                        act.compliance[slot.k as usize],
+                        act.reciprocity[slot.k as usize],
+                    );
+                    let bound = if rho == 0.0 {
+                        c
                     } else {
-                        p.compliance * slot.tau_max.powf(p.reciprocity)
+                        c * slot.tau_max.powf(rho)
                     };
                     FirstCoin::new(bound.clamp(0.0, 1.0))
                 })
                 .collect(),
-            second_coin: s
-                .parties
+            second_coin: slots
                 .iter()
-                .map(|p| SecondCoin::new(p.reciprocity))
+                .map(|slot| {
+                    SecondCoin::new(s.actions[slot.action as usize].reciprocity[slot.k as usize])
+                })
                 .collect(),
             initial_trust: s
                 .parties
@@ -276,6 +285,7 @@ impl Plan {
             waits_at_least: Rows::build(waits_at_least),
             unmet_initial,
             at_least_n,
+            rules: super::rules03::Rules03::new(s, slots.iter().map(|x| x.party)),
             slots,
             counterparts,
             fixed,

@@ -154,8 +154,32 @@ impl Trust {
         sum / (self.n - 1) as f64
     }
 
-    /// DESIGN.md 2.6: the first party, in declaration order, whose mean trust in the others
-    /// is below its `walkout_trust`.
+    /// MODEL.md 2.6 and 2.14: the mean trust of `i` in the other parties that count for its
+    /// walkout check, the observers left out; `None` when no such party is left (then `i`
+    /// never walks out). Without observers this is [`Trust::mean_trust`], the same sum in
+    /// the same order, so the same bits as model 0.2.
+    pub fn walkout_mean(&self, s: &Scenario, i: usize) -> Option<f64> {
+        if self.n < 2 {
+            return None;
+        }
+        if !s.parties.iter().any(|p| p.observer) {
+            return Some(self.mean_trust(i));
+        }
+        let row = &self.t[i * self.n..(i + 1) * self.n];
+        let mut sum = 0.0;
+        let mut count = 0usize;
+        for (j, x) in row.iter().enumerate() {
+            if j != i && !s.parties[j].observer {
+                sum += x;
+                count += 1;
+            }
+        }
+        (count > 0).then(|| sum / count as f64)
+    }
+
+    /// MODEL.md 2.6 and 2.14: the first party, in declaration order, whose mean trust in the
+    /// others is below its `walkout_trust`. Observers never walk out and are left out of the
+    /// others' means.
     pub fn first_walkout(&self, s: &Scenario) -> Option<usize> {
         if self.n < 2 {
             return None;
@@ -163,27 +187,34 @@ impl Trust {
         s.parties
             .iter()
             .enumerate()
-            .find(|(i, p)| p.walkout_trust > 0.0 && self.mean_trust(*i) < p.walkout_trust)
+            .find(|(i, p)| {
+                p.walkout_trust > 0.0
+                    && !p.observer
+                    && self
+                        .walkout_mean(s, *i)
+                        .is_some_and(|m| m < p.walkout_trust)
+            })
             .map(|(i, _)| i)
     }
 }
 
-/// DESIGN.md 2.4: `p_i(a) = clamp(c_i * tau ^ rho_i, 0, 1)`, `tau` the mean trust of `i` in
-/// its counterparts for `a`; `tau ^ 0 = 1` also for `tau = 0`. `k` is `i`'s position among
-/// the actors of `a`.
+/// MODEL.md 2.4 and 2.11: `p_i(a) = clamp(c_i(a) * tau ^ rho_i(a), 0, 1)`, `tau` the mean
+/// trust of `i` in its counterparts for `a`; `tau ^ 0 = 1` also for `tau = 0`. `k` is `i`'s
+/// position among the actors of `a`, and `c_i(a)`, `rho_i(a)` are `a.compliance[k]`,
+/// `a.reciprocity[k]` (the party's own values unless the action sets them).
 #[inline]
-pub fn chance_to_act(s: &Scenario, trust: &Trust, i: usize, a: &Action, k: usize) -> f64 {
-    let p = &s.parties[i];
-    if p.reciprocity == 0.0 {
-        return p.compliance.clamp(0.0, 1.0);
+pub fn chance_to_act(_s: &Scenario, trust: &Trust, i: usize, a: &Action, k: usize) -> f64 {
+    let (c, rho) = (a.compliance[k], a.reciprocity[k]);
+    if rho == 0.0 {
+        return c.clamp(0.0, 1.0);
     }
     let tau = trust.mean_over(i, &a.counterparts[k]);
     // Common exponents without a general power (each correctly rounded).
-    let x = match p.reciprocity {
+    let x = match rho {
         1.0 => tau,
         2.0 => tau * tau,
         0.5 => tau.sqrt(),
         r => tau.powf(r),
     };
-    (p.compliance * x).clamp(0.0, 1.0)
+    (c * x).clamp(0.0, 1.0)
 }

@@ -2,7 +2,9 @@
 //!
 //! Columns: `point`, one per varied parameter, `trial`, `action`, `due_day`, `started_day`,
 //! `done_day`, `delays` (summed over the action's actors), `late` (`true` when done after its
-//! deadline, or not done and the deadline passed before the trial ended).
+//! deadline, or not done and the deadline passed before the trial ended), then the model 0.3
+//! columns `suspended_days` (days spent suspended, MODEL.md 2.13) and `lapses` (lapses of its
+//! deadline, relapses included, MODEL.md 2.12), appended so the 0.2 columns keep their place.
 
 use super::{Columns, csv_field, push_u64};
 use crate::engine::TrialResult;
@@ -21,6 +23,8 @@ pub fn header(c: &Columns) -> String {
             "done_day",
             "delays",
             "late",
+            "suspended_days",
+            "lapses",
         ]
         .iter()
         .map(|s| s.to_string()),
@@ -51,6 +55,10 @@ pub fn push_rows(buf: &mut Vec<u8>, prefix: &[u8], trial: u64, r: &TrialResult, 
         push_u64(buf, u64::from(rec.delays));
         buf.push(b',');
         buf.extend_from_slice(if r.late(s, a) { b"true" } else { b"false" });
+        buf.push(b',');
+        push_u64(buf, u64::from(rec.suspended_days));
+        buf.push(b',');
+        push_u64(buf, u64::from(rec.lapses));
         buf.push(b'\n');
     }
 }

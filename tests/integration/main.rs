@@ -12,6 +12,7 @@ mod history;
 mod inspect;
 mod report;
 mod rules;
+mod rules03;
 mod shards;
 mod sweeps;
 mod validation;

@@ -27,6 +27,8 @@ use crate::rng;
 use chrono::NaiveDate;
 use std::fmt::Write as _;
 
+mod model03;
+
 /// A trial replayed with every event recorded.
 #[derive(Debug, Clone)]
 pub struct Replay {
@@ -69,6 +71,17 @@ pub enum Kind {
     Lapsed,
     /// A shock arrived (`first_day`..`last_day`: the pause it causes, if any).
     Shock,
+    /// A relative deadline was set (`last_day`: the deadline; MODEL.md 2.12).
+    DeadlineSet,
+    /// A lapsed deadline lapsed again (`count`: lapses so far; MODEL.md 2.12).
+    Relapsed,
+    /// An action under way was suspended (`party`: the actor whose trust caused it, `value`:
+    /// its `tau`; MODEL.md 2.13).
+    Suspended,
+    /// A suspended action resumed (`last_day`: the day it will be done).
+    Resumed,
+    /// A triggered shock's chance came up (`first_day`: the day it occurs; MODEL.md 2.15).
+    Triggered,
     /// A party's mean trust changed at the event before (`value`: the new mean trust).
     Trust,
     /// A party walked out (`value`: its mean trust).
@@ -90,6 +103,11 @@ impl Kind {
             Kind::Done => "done",
             Kind::Lapsed => "lapsed",
             Kind::Shock => "shock",
+            Kind::DeadlineSet => "deadline_set",
+            Kind::Relapsed => "relapsed",
+            Kind::Suspended => "suspended",
+            Kind::Resumed => "resumed",
+            Kind::Triggered => "triggered",
             Kind::Trust => "trust",
             Kind::Walkout => "walkout",
             Kind::End => "end",
@@ -212,6 +230,8 @@ pub fn rows(s: &Scenario, events: &[(u32, Event, Vec<f64>)]) -> Vec<Row> {
     let mut started = vec![None; s.actions.len()];
     let mut due = vec![false; s.actions.len()];
     let mut done = 0u64;
+    // Deadlines in force: the scenario's, and relative ones once set.
+    let mut deadlines: Vec<Option<u32>> = s.actions.iter().map(|a| a.deadline).collect();
     for (idx, (day, ev, after)) in events.iter().enumerate() {
         let day = *day;
         let mut row = match *ev {
@@ -338,7 +358,7 @@ pub fn rows(s: &Scenario, events: &[(u32, Event, Vec<f64>)]) -> Vec<Row> {
                 done += 1;
                 let a = &s.actions[action];
                 let mut detail = format!("{} is done ({})", a.id, actors(action));
-                if let Some(d) = a.deadline {
+                if let Some(d) = deadlines[action] {
                     if day > d {
                         let _ = write!(
                             detail,
@@ -371,9 +391,8 @@ pub fn rows(s: &Scenario, events: &[(u32, Event, Vec<f64>)]) -> Vec<Row> {
                     None if due[action] => "due but not started".into(),
                     None => "not yet due".into(),
                 };
-                let deadline = a
-                    .deadline
-                    .map_or_else(String::new, |d| format!(" {}", s.date(d)));
+                let deadline =
+                    deadlines[action].map_or_else(String::new, |d| format!(" {}", s.date(d)));
                 let mut r = Row::new(
                     s,
                     day,
@@ -440,6 +459,21 @@ pub fn rows(s: &Scenario, events: &[(u32, Event, Vec<f64>)]) -> Vec<Row> {
                 r.value = Some(mean_trust);
                 r
             }
+            Event::DeadlineSet { .. }
+            | Event::Relapsed { .. }
+            | Event::Suspended { .. }
+            | Event::Resumed { .. }
+            | Event::ShockTriggered { .. } => {
+                if let Event::DeadlineSet { action, deadline } = *ev {
+                    deadlines[action] = Some(deadline);
+                }
+                let state = |a: usize| match started[a] {
+                    Some(d) => format!("under way since {}", s.date(d)),
+                    None if due[a] => "due but not started".into(),
+                    None => "not yet due".into(),
+                };
+                model03::row(s, day, ev, &state)
+            }
             Event::End { outcome } => {
                 let total = s.actions.len() as u64;
                 let how = match outcome {
@@ -478,7 +512,10 @@ pub fn rows(s: &Scenario, events: &[(u32, Event, Vec<f64>)]) -> Vec<Row> {
             }
         };
         // Trust is reported where it falls: after lapses and shocks.
-        let report_trust = matches!(ev, Event::DeadlineLapsed { .. } | Event::Shock { .. });
+        let report_trust = matches!(
+            ev,
+            Event::DeadlineLapsed { .. } | Event::Relapsed { .. } | Event::Shock { .. }
+        );
         let mut changes = Vec::new();
         if report_trust && after.len() == n * n && trust.len() == n * n {
             for i in 0..n {

@@ -20,9 +20,13 @@ use super::schedule::{Calendar, NEVER};
 use super::shocks::{Arrival, draw_arrivals};
 use super::trust::{Trust, chance_to_act};
 use super::{Event, Observer, Outcome, TrialResult};
-use crate::model::{PhaseStart, Scenario};
+use crate::model::{PhaseStart, Scenario, TriggerEvent};
 use crate::rng::{self, TrialRng};
 use std::sync::Arc;
+
+mod deadlines;
+mod suspension;
+mod triggers;
 
 const NONE: u32 = u32::MAX;
 
@@ -66,6 +70,20 @@ struct ActionState {
     unmet: u32,
     /// Done actions among its `requires_at_least` list.
     at_least_done: u32,
+    /// Its deadline in force (NONE while it has none; MODEL.md 2.12).
+    deadline: u32,
+    /// Lapses so far, relapses included.
+    lapses: u32,
+    /// The day it is to be done, once started and while not suspended (a queued completion
+    /// for any other day is stale).
+    done_at: u64,
+    /// Days of its duration still to run, while suspended (MODEL.md 2.13).
+    remaining: u32,
+    /// Whether it is suspended now, and since which day.
+    suspended: bool,
+    since: u32,
+    /// Days spent suspended in closed suspensions.
+    suspended_days: u32,
 }
 
 /// What a trial knows about one phase.
@@ -112,6 +130,9 @@ pub struct Trial<'s> {
     actions_done: u32,
     quantity: Vec<f64>,
     ended: Option<(Outcome, u32, Option<usize>)>,
+    /// The trial's trigger stream (MODEL.md 2.15), only when the scenario has a triggered
+    /// shock.
+    trig_rng: Option<TrialRng>,
 }
 
 impl<'s> Trial<'s> {
@@ -129,13 +150,21 @@ impl<'s> Trial<'s> {
         let acts_initial: Vec<ActionState> = plan
             .unmet_initial
             .iter()
-            .map(|&unmet| ActionState {
+            .zip(&s.actions)
+            .map(|(&unmet, act)| ActionState {
                 due_day: NONE,
                 start_day: NONE,
                 done_day: NONE,
                 consented: 0,
                 unmet,
                 at_least_done: 0,
+                deadline: act.deadline.unwrap_or(NONE),
+                lapses: 0,
+                done_at: NEVER,
+                remaining: 0,
+                suspended: false,
+                since: 0,
+                suspended_days: 0,
             })
             .collect();
         let phases_initial: Vec<PhaseState> = s
@@ -176,6 +205,7 @@ impl<'s> Trial<'s> {
             actions_done: 0,
             quantity: vec![0.0; s.units.len()],
             ended: None,
+            trig_rng: None,
             plan,
         }
     }
@@ -214,6 +244,9 @@ impl<'s> Trial<'s> {
         self.actions_done = 0;
         self.quantity.fill(0.0);
         self.ended = None;
+        if self.plan.rules.triggers {
+            self.trig_rng = Some(rng::trigger_rng(rng));
+        }
         if s.shocks.is_empty() {
             self.queue.reset_sorted(&self.plan.fixed);
             return;
@@ -237,11 +270,13 @@ impl<'s> Trial<'s> {
         for c in &mut self.calendars {
             c.normalise();
         }
-        let shocks = self
-            .arrivals
-            .iter()
-            .enumerate()
-            .map(|(idx, a)| key(u64::from(a.day), step::SHOCK, idx as u64));
+        let shocks = self.arrivals.iter().map(|a| {
+            key(
+                u64::from(a.day),
+                step::SHOCK,
+                shock_payload(a.shock as usize, false),
+            )
+        });
         self.queue
             .reset(self.plan.fixed.iter().copied().chain(shocks));
     }
@@ -275,22 +310,33 @@ impl<'s> Trial<'s> {
             let payload = (k & ((1 << PAYLOAD_BITS) - 1)) as usize;
             match step {
                 step::REVIEW => {
-                    debug_assert!(self.offers[payload].active);
-                    self.candidate_review(payload, day, rng, obs);
+                    // A triggered pause redraws candidates: the old one is then stale.
+                    if !self.plan.rules.trigger_pauses || self.candidate_is_current(payload, day) {
+                        debug_assert!(self.offers[payload].active);
+                        self.candidate_review(payload, day, rng, obs);
+                    }
                 }
-                step::DONE => self.complete(payload, day, Cursor::BeforeReviews, rng, obs),
+                step::DONE => {
+                    // A suspension moves the completion: the queued one is then stale.
+                    if !self.plan.rules.suspend || self.completion_is_current(payload, day) {
+                        self.complete(payload, day, Cursor::BeforeReviews, rng, obs);
+                    }
+                }
                 step::PHASE => self.start_phase(payload, day, Cursor::BeforeReviews, rng, obs),
                 step::LAPSE => {
-                    if self.lapse(payload, day, obs) {
+                    if self.lapse(payload, day, rng, obs) {
                         lapsed_today = true;
                     }
                 }
                 _ => {
-                    if self.shock(payload, day, obs)
+                    if self.shock(payload, day, rng, obs)
                         && let Some(i) = self.trust.first_walkout(s)
                     {
                         self.walkout(i, day as u32, obs);
                         return;
+                    }
+                    if self.plan.rules.suspend {
+                        self.judge_all(day, Cursor::BeforeReviews, rng, obs);
                     }
                 }
             }
@@ -309,7 +355,7 @@ impl<'s> Trial<'s> {
                 day,
                 &Event::Walkout {
                     party: i,
-                    mean_trust: self.trust.mean_trust(i),
+                    mean_trust: self.trust.walkout_mean(self.s, i).unwrap_or(1.0),
                 },
                 self.trust.as_slice(),
             );
@@ -412,7 +458,7 @@ impl<'s> Trial<'s> {
     ) {
         let info = self.plan.slots[slot];
         let i = info.party as usize;
-        let coin: SecondCoin = self.plan.second_coin[i];
+        let coin: SecondCoin = self.plan.second_coin[slot];
         let u = rng::uniform(rng);
         let yes = coin.always() || {
             // The first coin had chance c * tau_max^rho: this one has (tau / tau_max)^rho.
@@ -513,17 +559,26 @@ impl<'s> Trial<'s> {
                 self.trust.as_slice(),
             );
         }
+        if self.plan.rules.relative {
+            self.set_deadlines(a, true, day, obs);
+        }
+        if self.plan.rules.triggers {
+            self.fire(TriggerEvent::Started, a, day, cursor, obs);
+        }
         for idx in 0..self.plan.waits_started.row(a).len() {
             let dep = self.plan.waits_started.row(a)[idx] as usize;
             self.satisfy(dep, day, cursor, rng, obs);
         }
+        let done = day + u64::from(d);
+        self.acts[a].done_at = done;
+        // MODEL.md 2.13: judged at its start (suspended, its whole duration remains).
+        if self.plan.rules.suspend && self.judge(a, day, cursor, rng, obs) {
+            return;
+        }
         if d == 0 {
             self.complete(a, day, cursor, rng, obs);
-        } else {
-            let done = day + u64::from(d);
-            if done <= self.plan.horizon {
-                self.queue.push(key(done, step::DONE, a as u64));
-            }
+        } else if done <= self.plan.horizon {
+            self.queue.push(key(done, step::DONE, a as u64));
         }
     }
 
@@ -549,6 +604,12 @@ impl<'s> Trial<'s> {
                 &Event::ActionDone { action: a },
                 self.trust.as_slice(),
             );
+        }
+        if self.plan.rules.relative {
+            self.set_deadlines(a, false, day, obs);
+        }
+        if self.plan.rules.triggers {
+            self.fire(TriggerEvent::Done, a, day, cursor, obs);
         }
         let p = act.phase;
         self.phases[p].remaining -= 1;
@@ -591,45 +652,10 @@ impl<'s> Trial<'s> {
                 self.satisfy(dep, day, cursor, rng, obs);
             }
         }
-    }
-
-    /// Returns whether the deadline lapsed (the action was not done on or before it).
-    fn lapse<O: Observer>(&mut self, a: usize, day: u64, obs: &mut O) -> bool {
-        let s = self.s;
-        let deadline = s.actions[a].deadline.map_or(0, u64::from);
-        // `done_day` is NONE (above any day) while the action is not done.
-        if u64::from(self.acts[a].done_day) <= deadline {
-            return false;
+        // MODEL.md 2.13: a completion raises trust, so suspended actions may resume.
+        if self.plan.rules.suspend {
+            self.judge_all(day, cursor, rng, obs);
         }
-        self.trust.lose(self.plan.losses.row(a));
-        if O::ENABLED {
-            obs.on(
-                day as u32,
-                &Event::DeadlineLapsed { action: a },
-                self.trust.as_slice(),
-            );
-        }
-        true
-    }
-
-    /// Returns whether the shock lowered trust (so a walkout check follows).
-    fn shock<O: Observer>(&mut self, idx: usize, day: u64, obs: &mut O) -> bool {
-        let s = self.s;
-        let sh = &s.shocks[self.arrivals[idx].shock as usize];
-        let lowered = self.trust.on_shock(&sh.from, &sh.toward, sh.trust_drop);
-        if O::ENABLED {
-            let paused_until = (sh.pause_days > 0 && !sh.pause.is_empty())
-                .then(|| (day + u64::from(sh.pause_days) - 1) as u32);
-            obs.on(
-                day as u32,
-                &Event::Shock {
-                    shock: self.arrivals[idx].shock as usize,
-                    paused_until,
-                },
-                self.trust.as_slice(),
-            );
-        }
-        lowered
     }
 
     fn finish<O: Observer>(&mut self, out: &mut TrialResult, obs: &mut O) {
@@ -686,13 +712,27 @@ impl<'s> Trial<'s> {
                 started_day: opt(self.acts[a].start_day),
                 done_day: opt(self.acts[a].done_day),
                 delays,
-                deadline: act.deadline,
-                lapses: 0,
-                suspended_days: 0,
+                deadline: opt(self.acts[a].deadline),
+                lapses: self.acts[a].lapses,
+                suspended_days: self.acts[a].suspended_days
+                    + if self.acts[a].suspended {
+                        end_day.saturating_sub(self.acts[a].since)
+                    } else {
+                        0
+                    },
             };
         }
         if O::ENABLED {
             obs.on(end_day, &Event::End { outcome }, self.trust.as_slice());
         }
     }
+}
+
+/// The payload of a shock event: ordered by shock index (declaration order, MODEL.md 2.15),
+/// with the lowest bit telling a triggered occurrence from a Poisson arrival (a shock is one
+/// or the other, so the bit never reorders two shocks). Several occurrences of one shock on
+/// one day are equal keys and each is popped once.
+#[inline]
+fn shock_payload(shock: usize, triggered: bool) -> u64 {
+    ((shock as u64) << 1) | u64::from(triggered)
 }
