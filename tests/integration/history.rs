@@ -2,8 +2,8 @@
 //! source, every behavioural number is marked, and the structure that `docs/SOURCES.md`
 //! section 3 describes is there (the DPRK's suspension threshold, the IAEA as an observer, the
 //! relative deadline and relapses of the delisting, the triggered Council statement, the
-//! donors' shares). The text tests read the file as TOML and run with any engine. The tests
-//! that compile and run it need the model-0.3 scenario format and engine (MODEL.md 2.11-2.15).
+//! donors' shares), read from the file as TOML; then that it compiles as a model-0.3 scenario
+//! and that, at a fixed seed, its trials read like the record (MODEL.md 2.11-2.15).
 
 use crate::common::{repo, run_trials};
 use negsim::engine::Outcome;
@@ -279,7 +279,6 @@ fn the_history_scenario_compiles_as_model_03() {
 }
 
 #[test]
-#[ignore = "needs the model-0.3 engine (branch `engine`): suspension, relative deadlines, relapses and triggered shocks"]
 fn a_typical_trial_reads_like_2007_2009() {
     let s = negsim::scenario::load(&repo("scenarios/history-2007-2009.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
