@@ -9,6 +9,7 @@ mod cli_run;
 mod common;
 mod compat;
 mod equivalence;
+mod history;
 mod inspect;
 mod readme;
 mod report;
