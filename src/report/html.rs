@@ -48,6 +48,8 @@ th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--lin
 th { color: var(--muted); font-weight: 600; white-space: nowrap; }
 table.points td, table.points th { text-align: right; }
 table.points td:first-child, table.points th:first-child { text-align: left; }
+table.lapses td, table.lapses th { text-align: right; }
+table.lapses td:first-child, table.lapses th:first-child { text-align: left; }
 code { font: 13px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; word-break: break-all; }
 .note { color: var(--muted); font-size: 14px; }
 figure { margin: 0 0 22px; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px; }
@@ -274,7 +276,11 @@ fn estimated_height(run: &RunData, charts: &[Chart]) -> u32 {
             h + 24 + 22 + 30 * (c.caption.len() as u32 / 120 + 1)
         })
         .sum();
-    370 + headline + manifest + 100 + 22 * charts.len().div_ceil(2) as u32 + figures
+    let lapses = run
+        .suspension
+        .as_ref()
+        .map_or(0, |s| 120 + 36 * s.actions.len() as u32);
+    370 + headline + manifest + 100 + 22 * charts.len().div_ceil(2) as u32 + figures + lapses
 }
 
 /// The page.
@@ -338,9 +344,13 @@ pub fn page(run: &RunData, charts: &[Chart]) -> String {
             esc(&c.file)
         );
     }
+    out.push_str("</section>\n");
+    if let Some(s) = &run.suspension {
+        super::suspension::table_html(s, &mut out);
+    }
     let _ = writeln!(
         out,
-        "</section>\n<footer>Written by negsim {} from {}: shares and intervals from summary.csv, curves and histograms from trials.csv ({} rows). Each chart is also an SVG file next to this page.</footer>\n</main>\n</body>\n</html>",
+        "<footer>Written by negsim {} from {}: shares and intervals from summary.csv, curves and histograms from trials.csv ({} rows). Each chart is also an SVG file next to this page.</footer>\n</main>\n</body>\n</html>",
         esc(&m.negsim_version),
         esc(&run.dir.display().to_string()),
         thousands(run.trials_read as f64),

@@ -18,7 +18,10 @@
 //! | `sweep-outcomes.svg`, `sweep-end-date.svg` | one varied parameter: shares and end date against it, with 95% bands | `summary.csv` |
 //! | `heatmap-p_completed.svg`, `heatmap-p_collapsed.svg` | two varied parameters on a grid: one cell per point, colour scale | `summary.csv` |
 //! | `sweep-marginals.svg` | three or more: one panel per parameter, pooled over the others | `summary.csv` |
+//! | `suspended.svg` | model 0.3: suspended days per trial by party, with 95% intervals (only when an action was suspended) | `actions.csv` |
 //! | `sweep-completion-by-date.svg` | a sweep: completion curves of up to five points spread over it | `trials.csv` |
+//!
+//! With a suspension, the page also has a table of lapses by action (see [`suspension`]).
 //!
 //! In a sweep, the time, quantity and party charts show the first point, and say so in their
 //! titles. `trials.csv` is streamed: memory holds counts per day and per distinct quantity,
@@ -34,6 +37,7 @@ mod html;
 mod outcomes;
 mod parties;
 mod quantities;
+pub mod suspension;
 mod sweep;
 mod timeline;
 
@@ -83,6 +87,9 @@ pub fn charts(run: &RunData) -> Result<Vec<Chart>> {
     if !run.parties.is_empty() {
         out.push(parties::delays_chart(run)?);
         out.push(parties::walkouts_chart(run)?);
+    }
+    if let Some(s) = &run.suspension {
+        out.extend(suspension::chart(run, s)?);
     }
     Ok(out)
 }

@@ -1,5 +1,6 @@
 //! Reading a finished run back: `manifest.json`, `points.csv`, `summary.csv`, and
-//! `trials.csv` streamed into per-day counts.
+//! `trials.csv` streamed into per-day counts (and `actions.csv`, streamed by
+//! [`super::suspension`]).
 //!
 //! Memory does not grow with the number of trials: `trials.csv` is read one record at a time
 //! and only counts are kept, one per simulated day (for the outcome and phase curves) and one
@@ -242,6 +243,9 @@ pub struct RunData {
     pub overlays: Vec<(u64, DayCounts)>,
     /// Rows read from `trials.csv`.
     pub trials_read: u64,
+    /// Suspension and lapses from `actions.csv` (model 0.3), when the run has them and some
+    /// action was suspended.
+    pub suspension: Option<super::suspension::Suspension>,
 }
 
 impl RunData {
@@ -574,7 +578,7 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
         Error::Refused(format!("{}: no trials, nothing to report", path.display()))
     })?;
     overlays.retain(|(_, c)| c.n > 0);
-    Ok(RunData {
+    let mut run = RunData {
         dir: dir.to_path_buf(),
         manifest,
         params,
@@ -588,7 +592,10 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
         detail,
         overlays,
         trials_read: rows,
-    })
+        suspension: None,
+    };
+    run.suspension = super::suspension::read(dir, &run)?;
+    Ok(run)
 }
 
 #[cfg(test)]

@@ -374,3 +374,105 @@ fn report_refuses_a_folder_without_a_manifest() {
     assert!(stderr.contains("finished run"), "{stderr}");
     assert!(!dir.join("report").exists(), "nothing written");
 }
+
+/// Run `args` (a `negsim run` after `run`) into `dir`, then `negsim report dir`.
+fn run_args_and_report(dir: &Path, args: &[&str]) {
+    let out = dir.to_str().expect("utf-8 temp path");
+    let mut all = vec!["run"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--seed", "11", "--force", "--out", out]);
+    negsim().args(&all).assert().success();
+    negsim().args(["report", out]).assert().success();
+}
+
+#[test]
+fn a_run_with_suspensions_gets_suspended_days_by_party_and_lapses_by_action() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("run");
+    run_args_and_report(
+        &run,
+        &[
+            "scenarios/history-2007-2009.toml",
+            "--actions",
+            "--trials",
+            "60",
+        ],
+    );
+    let report = run.join("report");
+    let texts = assert_chart(
+        &report,
+        "suspended.svg",
+        &[
+            "Suspended days by party",
+            "party",
+            "suspended days per trial (days)",
+            "DPRK",
+            "US",
+            "mean suspended days",
+            "95% interval",
+        ],
+    );
+    // The bars are labelled with their means; some party's actions were suspended.
+    assert!(
+        texts
+            .iter()
+            .filter_map(|t| t.parse::<f64>().ok())
+            .any(|x| x > 0.0),
+        "a non-zero mean is labelled: {texts:?}"
+    );
+    assert_page_holds_every_chart(&report);
+    let page = html(&report);
+    assert!(page.contains("<h2>Lapses by action</h2>"), "lapses table");
+    assert!(
+        page.contains("<tr><td>discharge-fuel-rods</td>"),
+        "one row per action"
+    );
+    assert!(!page.contains("No chart of suspended days by party"));
+}
+
+#[test]
+fn a_run_without_suspension_or_without_actions_csv_has_no_suspension_chart() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The bundled 0.2 scenario with --actions: the columns are there, every day is zero.
+    let with = tmp.path().join("with");
+    run_and_report(&with, "40", &["--actions"]);
+    // The history scenario without --actions: no actions.csv.
+    let without = tmp.path().join("without");
+    run_args_and_report(
+        &without,
+        &["scenarios/history-2007-2009.toml", "--trials", "40"],
+    );
+    for run in [with, without] {
+        let report = run.join("report");
+        assert!(
+            !svg_files(&report).contains(&"suspended.svg".to_string()),
+            "{}",
+            run.display()
+        );
+        assert!(!html(&report).contains("Lapses by action"));
+    }
+}
+
+#[test]
+fn a_changed_scenario_file_drops_only_the_party_chart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("history.toml");
+    std::fs::copy("scenarios/history-2007-2009.toml", &scenario).unwrap();
+    let run = tmp.path().join("run");
+    let s = scenario.to_str().unwrap();
+    let out = run.to_str().unwrap();
+    negsim()
+        .args(["run", s, "--actions", "--trials", "30", "--out", out])
+        .assert()
+        .success();
+    std::fs::write(&scenario, "# edited after the run\n").unwrap();
+    negsim().args(["report", out]).assert().success();
+    let report = run.join("report");
+    assert!(!svg_files(&report).contains(&"suspended.svg".to_string()));
+    let page = html(&report);
+    assert!(page.contains("<h2>Lapses by action</h2>"));
+    assert!(
+        page.contains("No chart of suspended days by party") && page.contains("has changed"),
+        "says why"
+    );
+}
