@@ -25,7 +25,7 @@ pub struct Rules03 {
     pub suspendable: Vec<u32>,
     /// Per action: its actors with `suspend_trust > 0`, as `(party, position among actors)`.
     pub suspenders: Rows<(u32, u32)>,
-    /// Some shock is triggered (MODEL.md 2.15): the trial then keeps a trigger stream.
+    /// Some shock is triggered (MODEL.md 2.15): the trial then keeps its trigger coins.
     pub triggers: bool,
     /// Some triggered shock pauses a party: stale candidate reviews must then be skipped.
     pub trigger_pauses: bool,

@@ -25,10 +25,10 @@
 //!   that moment (and that completion is judged in turn).
 //! - **2.14** Observers are left out of the walkout means and never walk out
 //!   ([`rules::first_walkout`]); the default counterparts are compiled.
-//! - **2.15** At each triggering event one uniform is drawn from the triggered-shock stream
-//!   per shock that answers it; on success the shock is booked for the day's shock step when
-//!   the event happened before the shocks (completions, lapses), and for the next day when it
-//!   happened during the reviews; a booking outside the shock's window or past the horizon is
+//! - **2.15** At each triggering event one uniform is drawn per shock that answers it, from
+//!   that shock's own substream ([`rng::TriggerCoins`]); on success the shock is booked for
+//!   the day's shock step when the event happened before the shocks (completions, lapses),
+//!   and for the next day when it happened during the reviews; a booking outside the shock's window or past the horizon is
 //!   dropped. A day's shocks (arrivals and bookings) apply in declaration order, each
 //!   followed by the judgement of suspensions and, when it lowered trust, the walkout check.
 
@@ -75,8 +75,9 @@ struct State {
     paused_until: Vec<Option<u64>>,
     done_count: usize,
     quantity: Vec<f64>,
-    /// The triggered-shock coins (only when the scenario has triggered shocks).
-    trigger_rng: Option<TrialRng>,
+    /// The triggered-shock coins, one substream per shock (only when the scenario has
+    /// triggered shocks).
+    trigger_coins: Option<rng::TriggerCoins>,
     /// Triggered shocks booked: (day, shock).
     booked: Vec<(u64, usize)>,
     step: Step,
@@ -124,11 +125,11 @@ impl<'s> LiteralTrial<'s> {
             paused_until: vec![None; s.parties.len()],
             done_count: 0,
             quantity: vec![0.0; s.units.len()],
-            trigger_rng: s
+            trigger_coins: s
                 .shocks
                 .iter()
                 .any(|x| x.trigger.is_some())
-                .then(|| rng::trigger_rng(&rng)),
+                .then(|| rng::TriggerCoins::for_trial(&rng, s.shocks.len())),
             booked: Vec::new(),
             step: Step::BeforeReviews,
         };
@@ -339,10 +340,10 @@ impl<'s> LiteralTrial<'s> {
             if tr.event != event || tr.action != a {
                 continue;
             }
-            let Some(trng) = st.trigger_rng.as_mut() else {
+            let Some(coins) = st.trigger_coins.as_mut() else {
                 continue;
             };
-            let u = rng::uniform(trng);
+            let u = coins.coin(k);
             if u < tr.chance {
                 let day = if st.step == Step::Reviews { t + 1 } else { t };
                 if day >= u64::from(sh.window_first) && day <= u64::from(sh.window_last) && day <= h

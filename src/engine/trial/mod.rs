@@ -155,9 +155,9 @@ pub struct Trial<'s> {
     actions_done: u32,
     quantity: Vec<f64>,
     ended: Option<(Outcome, u32, Option<usize>)>,
-    /// The trial's trigger stream (MODEL.md 2.15), only when the scenario has a triggered
-    /// shock.
-    trig_rng: Option<TrialRng>,
+    /// The trial's trigger coins, one substream per shock (MODEL.md 2.15); sized only when
+    /// the scenario has a triggered shock.
+    trig: rng::TriggerCoins,
 }
 
 impl<'s> Trial<'s> {
@@ -246,7 +246,7 @@ impl<'s> Trial<'s> {
             actions_done: 0,
             quantity: vec![0.0; s.units.len()],
             ended: None,
-            trig_rng: None,
+            trig: rng::TriggerCoins::new(if r.triggers { s.shocks.len() } else { 0 }),
             plan,
         }
     }
@@ -289,7 +289,7 @@ impl<'s> Trial<'s> {
             self.ext.copy_from_slice(&self.ext_initial);
         }
         if self.flags.triggers {
-            self.trig_rng = Some(rng::trigger_rng(rng));
+            self.trig.reset(rng);
         }
         if s.shocks.is_empty() {
             self.queue.reset_sorted(&self.plan.fixed);

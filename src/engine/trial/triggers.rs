@@ -2,15 +2,15 @@
 //! shocks (MODEL.md 2.15).
 //!
 //! Each triggering event (a start, a completion, every lapse and relapse) draws exactly one
-//! uniform from the trial's trigger stream ([`crate::rng::trigger_rng`]) per shock it may
-//! trigger, whatever the chance, in the order the events happen: the chance changes only
-//! whether the shock is queued, never which numbers anything else draws. A success queues the
-//! shock for the shock step of the same day when the event happened before the reviews
-//! (completions or lapses step) and of the next day when it happened during the reviews (a
-//! start; a completion of a zero-duration action or at a resumption, in a review), unless that
-//! day is outside the shock's window or after the horizon. Shock events are keyed by shock
-//! index, so one day's shocks, Poisson and triggered, apply in declaration order, and two
-//! occurrences of one shock on one day apply once each.
+//! uniform per shock it may trigger, whatever the chance, from that shock's own substream
+//! ([`crate::rng::TriggerCoins`]): the chance changes only whether the shock is queued, and
+//! another triggered shock draws from another substream, so neither moves any other number.
+//! A success queues the shock for the shock step of the same day when the event happened
+//! before the reviews (completions or lapses step) and of the next day when it happened
+//! during the reviews (a start; a completion of a zero-duration action or at a resumption, in
+//! a review), unless that day is outside the shock's window or after the horizon. Shock
+//! events are keyed by shock index, so one day's shocks, Poisson and triggered, apply in
+//! declaration order, and two occurrences of one shock on one day apply once each.
 //!
 //! A Poisson pause is known when the trial starts and is in the review calendars from the
 //! beginning. A triggered pause becomes known on the day `t` it occurs, in the shock step,
@@ -27,7 +27,7 @@ use super::{Cursor, Trial, shock_payload};
 use crate::engine::plan::{key, step};
 use crate::engine::{Event, Observer};
 use crate::model::TriggerEvent;
-use crate::rng::{self, TrialRng};
+use crate::rng::TrialRng;
 
 impl Trial<'_> {
     /// Whether the candidate review of offer `slot` popped for `day` is the one in force.
@@ -53,10 +53,7 @@ impl Trial<'_> {
             let k = self.plan.rules.triggered_by(event, a)[idx] as usize;
             let sh = &self.s.shocks[k];
             let Some(trigger) = sh.trigger else { continue };
-            let Some(trng) = self.trig_rng.as_mut() else {
-                continue;
-            };
-            let u = rng::uniform(trng);
+            let u = self.trig.coin(k);
             if u >= trigger.chance {
                 continue;
             }
