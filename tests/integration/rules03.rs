@@ -381,8 +381,9 @@ trust_drop = 0
 "#;
     let make = |trigger: Option<f64>| {
         let mut s = with(text);
-        s.parties[0].compliance = 0.3;
-        s.parties[1].compliance = 0.4;
+        // Actions hold their actors' compiled willingness (2.11): set it there.
+        s.actions[0].compliance = vec![0.3];
+        s.actions[1].compliance = vec![0.4];
         s.shocks[0].rate_per_year = 0.0;
         s.shocks[0].trigger = trigger.map(|chance| Trigger {
             event: TriggerEvent::Lapse,
