@@ -1,4 +1,4 @@
-//! How long an action takes once started (DESIGN.md 2.7).
+//! How long an action takes once started (docs/MODEL.md 2.7).
 //!
 //! A draw is a real number of days, rounded to the nearest whole day (halves away from zero,
 //! which is what [`f64::round`] does) and never below 0.
@@ -30,7 +30,7 @@ pub enum Duration {
     },
 }
 
-/// Round a real number of days as DESIGN.md 2.7 says: nearest day, halves away from zero,
+/// Round a real number of days as docs/MODEL.md 2.7 says: nearest day, halves away from zero,
 /// never below 0. Values beyond any horizon saturate.
 pub fn round_days(x: f64) -> u32 {
     // NaN and anything that rounds to 0 or below give 0.

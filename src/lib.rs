@@ -11,7 +11,7 @@
 //! section 2 (rules 2.1 to 2.16: time and the order of a day, parties, actions, the chance to
 //! act, trust, walkouts, durations, shocks, phases, exactness, then the 0.3 mechanisms), the
 //! scenario files (3), the seeding rule (4, and [`rng`]) and the outputs (5). Code comments
-//! cite it by section ("MODEL.md 2.13"). The engine does exactly that, and [`engine`]
+//! cite it by section ("docs/MODEL.md 2.13"). The engine does exactly that, and [`engine`]
 //! explains how (the order of a day, and why skipping ahead is exact). The documents the
 //! reference scenarios encode are cited in `docs/SOURCES.md`; to cite negsim itself, see
 //! `CITATION.cff`.

@@ -3,7 +3,7 @@
 //! A [`Scenario`] is produced only by [`crate::scenario::compile`], so everything in it has
 //! been validated: ids resolve, values are in range, there is no requirement or phase cycle,
 //! and every action can become due. Parties, phases, actions and shocks keep the order of
-//! declaration, which is the order of every same-day step (DESIGN.md 2.1).
+//! declaration, which is the order of every same-day step (docs/MODEL.md 2.1).
 
 use crate::duration::Duration;
 use chrono::NaiveDate;
@@ -39,7 +39,7 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// Whether the scenario uses any field of model 0.3 (DESIGN.md 2.11-2.15). One that does
+    /// Whether the scenario uses any field of model 0.3 (docs/MODEL.md 2.11-2.15). One that does
     /// not is a model 0.2 scenario and gives the bytes of negsim 0.2.0 (2.16).
     pub fn uses_model_03(&self) -> bool {
         self.parties
@@ -57,7 +57,7 @@ impl Scenario {
     }
 }
 
-/// A party and its behaviour (DESIGN.md 2.2).
+/// A party and its behaviour (docs/MODEL.md 2.2).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Party {
     /// Id.
@@ -78,15 +78,15 @@ pub struct Party {
     pub review_every: u32,
     /// Starting trust in each party (the own entry is unused and 0).
     pub initial_trust: Vec<f64>,
-    /// `s_i` (model 0.3, DESIGN.md 2.13): an action under way is suspended while, for one of
+    /// `s_i` (model 0.3, docs/MODEL.md 2.13): an action under way is suspended while, for one of
     /// its actors, `tau < s_i`. 0 means never.
     pub suspend_trust: f64,
-    /// An observer (model 0.3, DESIGN.md 2.14): left out of the others' walkout means and of
+    /// An observer (model 0.3, docs/MODEL.md 2.14): left out of the others' walkout means and of
     /// the default counterparts, and never walks out.
     pub observer: bool,
 }
 
-/// When a phase starts (DESIGN.md 2.9).
+/// When a phase starts (docs/MODEL.md 2.9).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhaseStart {
     /// At the beginning of this day (day 0 when the file gives neither `start` nor `after`).
@@ -124,7 +124,7 @@ pub struct AtLeast {
     pub of: Vec<usize>,
 }
 
-/// An action: a commitment of one party or a joint one of several (DESIGN.md 2.3).
+/// An action: a commitment of one party or a joint one of several (docs/MODEL.md 2.3).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Action {
     /// Id.
@@ -140,13 +140,13 @@ pub struct Action {
     /// Deadline day (it lapses the day after, if not done by then), when given as a date or
     /// a day number. `None` also when the deadline is relative (see `relative_deadline`).
     pub deadline: Option<u32>,
-    /// A deadline counted from another action (model 0.3, DESIGN.md 2.12): `days` after the
+    /// A deadline counted from another action (model 0.3, docs/MODEL.md 2.12): `days` after the
     /// day `after` is done (or started, with `started`). Set per trial when that happens.
     pub relative_deadline: Option<RelativeDeadline>,
-    /// A lapsed deadline lapses again every this many days (model 0.3, DESIGN.md 2.12): the
+    /// A lapsed deadline lapses again every this many days (model 0.3, docs/MODEL.md 2.12): the
     /// action's own value, else `[scenario] relapse_every_days`; 0 means never.
     pub relapse_every: u32,
-    /// `c_i(a)` for each actor, in the order of `actors` (model 0.3, DESIGN.md 2.11): the
+    /// `c_i(a)` for each actor, in the order of `actors` (model 0.3, docs/MODEL.md 2.11): the
     /// action's value where given, else the party's compliance.
     pub compliance: Vec<f64>,
     /// `rho_i(a)` for each actor, in the order of `actors`: likewise.
@@ -163,11 +163,11 @@ pub struct Action {
     pub quantity: Option<(usize, f64)>,
     /// For each actor (same order as `actors`), the parties whose trust sets its chance to
     /// act: the actors of the actions named in the requirements, other than itself; all other
-    /// parties when that is empty (DESIGN.md 2.4). In party order.
+    /// parties when that is empty (docs/MODEL.md 2.4). In party order.
     pub counterparts: Vec<Vec<usize>>,
 }
 
-/// A deadline counted from another action's completion or start (DESIGN.md 2.12).
+/// A deadline counted from another action's completion or start (docs/MODEL.md 2.12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RelativeDeadline {
     /// The action counted from (may be the action itself, with `started`).
@@ -178,7 +178,7 @@ pub struct RelativeDeadline {
     pub days: u32,
 }
 
-/// The event of the trial a triggered shock answers (DESIGN.md 2.15).
+/// The event of the trial a triggered shock answers (docs/MODEL.md 2.15).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TriggerEvent {
     /// Every lapse (and relapse) of the action's deadline.
@@ -189,7 +189,7 @@ pub enum TriggerEvent {
     Started,
 }
 
-/// What sets off a triggered shock (model 0.3, DESIGN.md 2.15).
+/// What sets off a triggered shock (model 0.3, docs/MODEL.md 2.15).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Trigger {
     /// Which event.
@@ -200,8 +200,8 @@ pub struct Trigger {
     pub chance: f64,
 }
 
-/// An outside event arriving as a Poisson process (DESIGN.md 2.8), or answering an event of
-/// the trial (model 0.3, DESIGN.md 2.15).
+/// An outside event arriving as a Poisson process (docs/MODEL.md 2.8), or answering an event of
+/// the trial (model 0.3, docs/MODEL.md 2.15).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shock {
     /// Id.

@@ -2,11 +2,11 @@
 //!
 //! **Rule.** Trial `k` of a run with master seed `S` draws from
 //! `ChaCha8Rng::seed_from_u64(S)` with its stream set to `k` (`set_stream(k)`), starting
-//! at word 0. Shock arrivals (MODEL.md 2.8) are drawn from the same key and stream starting
+//! at word 0. Shock arrivals (docs/MODEL.md 2.8) are drawn from the same key and stream starting
 //! at word `2^64` ([`SHOCK_WORD_POS`]), so that changing a shock's rate does not shift the
 //! draws of reviews and durations, and vice versa.
 //!
-//! **Triggered shocks** (MODEL.md 2.15) have one substream each: the `c`-th chance coin of
+//! **Triggered shocks** (docs/MODEL.md 2.15) have one substream each: the `c`-th chance coin of
 //! the trial (`c = 0, 1, ...`) for shock number `j` (its index in the scenario's shocks) is
 //! the [`uniform`] made of the one `u64` at word position `2^65 + j * 2^32 + 2c`
 //! ([`TRIGGER_WORD_POS`], [`trigger_word_pos`], drawn by [`TriggerCoins`]). So the coins of a
@@ -18,7 +18,7 @@
 //!
 //! The stream depends on nothing else: not the thread, the shard, the batch, nor the sweep
 //! point. So trial `k` uses the same numbers at every point of a sweep (common random
-//! numbers, MODEL.md 4.2), and results are byte-identical whatever the thread count
+//! numbers, docs/MODEL.md 4.2), and results are byte-identical whatever the thread count
 //! or sharding. `seed_from_u64` is rand_core's documented PCG32-based key expansion.
 
 use rand::SeedableRng;
@@ -30,7 +30,7 @@ pub type TrialRng = ChaCha8Rng;
 /// Word position at which a trial's shock arrivals are drawn.
 pub const SHOCK_WORD_POS: u128 = 1 << 64;
 
-/// Word position at which a trial's triggered-shock coins begin (model 0.3, MODEL.md 2.15):
+/// Word position at which a trial's triggered-shock coins begin (model 0.3, docs/MODEL.md 2.15):
 /// shock `j`'s substream starts at `TRIGGER_WORD_POS + j * 2^32` ([`trigger_word_pos`]).
 pub const TRIGGER_WORD_POS: u128 = 1 << 65;
 
@@ -49,7 +49,7 @@ pub fn trigger_word_pos(shock: usize, coin: u32) -> u128 {
         + 2 * u128::from(coin % TRIGGER_COINS_PER_SHOCK)
 }
 
-/// The triggered-shock coins of one trial (MODEL.md 2.15): one substream per shock, each
+/// The triggered-shock coins of one trial (docs/MODEL.md 2.15): one substream per shock, each
 /// with its own count of the coins drawn so far.
 ///
 /// Made once per scenario ([`TriggerCoins::new`], the only allocation), then

@@ -1,4 +1,4 @@
-//! Sweeps: which points a run visits (DESIGN.md section 6).
+//! Sweeps: which points a run visits (the README's "What-if studies").
 //!
 //! `--vary PATH=VALUES` takes a list (`0.2,0.4,0.6`) or a range `start:stop:count` (both
 //! ends included); several make the full grid, the first varying slowest, points numbered

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""negsim_ref.py: a literal reference implementation of negsim's model (DESIGN.md section 2).
+"""negsim_ref.py: a literal reference implementation of negsim's model (docs/MODEL.md section 2).
 
 It serves two purposes:
 
@@ -10,7 +10,7 @@ It serves two purposes:
 
 So this file follows the written rules day by day, step by step, without any shortcut: every
 due, not-yet-started action is offered to every actor that has not consented yet at each of
-its reviews, and a coin `random() < p` is drawn for it.  The points DESIGN.md leaves open are
+its reviews, and a coin `random() < p` is drawn for it.  The points docs/MODEL.md leaves open are
 resolved as listed in README.md next to this file (and in the comments below).
 
 Usage:
@@ -34,7 +34,7 @@ import tomllib
 # Scenario file
 # --------------------------------------------------------------------------------------------
 
-# Party fields and their defaults (DESIGN.md 2.2). review_every_days: scenario's, else 7.
+# Party fields and their defaults (docs/MODEL.md 2.2). review_every_days: scenario's, else 7.
 PARTY_DEFAULTS = {
     "compliance": 0.5,
     "reciprocity": 1.0,
@@ -111,7 +111,7 @@ def to_id_list(value, where):
 
 
 def parse_duration(spec, where):
-    """Returns (kind, params) for DESIGN.md 2.7."""
+    """Returns (kind, params) for docs/MODEL.md 2.7."""
     if spec is None:
         return ("fixed", 0.0)
     check_keys(spec, DURATION_KINDS, where)
@@ -461,7 +461,7 @@ def load_model(path, sets=()):
 
 
 # --------------------------------------------------------------------------------------------
-# One trial, day by day (DESIGN.md section 2)
+# One trial, day by day (docs/MODEL.md section 2)
 # --------------------------------------------------------------------------------------------
 
 def round_half_away(x):

@@ -1,14 +1,14 @@
 //! Consent by thinning: the two coins that together are a party's coin at a review.
 //!
 //! At a review, party `i` consents to a due action `a` with chance `p = c_i * tau^rho_i`
-//! (DESIGN.md 2.4), where `tau` is its mean trust in its counterparts for `a`. Trust can only
+//! (docs/MODEL.md 2.4), where `tau` is its mean trust in its counterparts for `a`. Trust can only
 //! rise by completions, a bounded number of them, so `tau` never exceeds a ceiling `tau_max`
 //! known before the trial starts ([`super::plan::Plan::trust_ceiling`]), and
 //! `p <= b = c_i * tau_max^rho_i`. So the coin can be tossed as two: a [`FirstCoin`] with the
 //! constant chance `b`, and, when it comes up, a [`SecondCoin`] with chance
 //! `p / b = (tau / tau_max)^rho_i`, evaluated with the trust of that very moment. Their
 //! product is one coin with chance `p`, at every review. The first coin does not depend on
-//! trust, so the reviews at which it comes up are drawn ahead as geometric gaps (DESIGN.md
+//! trust, so the reviews at which it comes up are drawn ahead as geometric gaps (docs/MODEL.md
 //! 2.10), and trust may change any number of times in between at no cost. The closer the
 //! ceiling, the fewer second coins fail: with `tau_max` instead of 1, about half as many
 //! reviews are visited in the reference scenario.

@@ -1,4 +1,4 @@
-//! The engine: one trial of a scenario, exactly as DESIGN.md section 2 says.
+//! The engine: one trial of a scenario, exactly as docs/MODEL.md section 2 says.
 //!
 //! # The order of a day
 //!
@@ -15,7 +15,7 @@
 //!
 //! # Skipping ahead
 //!
-//! [`Trial`] does not visit every review (DESIGN.md 2.10 allows it to skip ahead). A party's
+//! [`Trial`] does not visit every review (docs/MODEL.md 2.10 allows it to skip ahead). A party's
 //! chance to act is `p = c * tau^rho <= b = c * tau_max^rho`, where `tau_max` is the most its
 //! trust in the counterparts can ever reach in a trial (trust only rises by completions, and
 //! there are finitely many). So each review is taken as two coins: a first with the constant
@@ -27,7 +27,7 @@
 //! [`consent`]). [`literal::LiteralTrial`] is the rules read aloud, a coin per review, used by
 //! the tests to show that both give the same distribution of every outcome.
 //!
-//! # Model 0.3 (MODEL.md 2.11-2.15), and why each shortcut stays exact
+//! # Model 0.3 (docs/MODEL.md 2.11-2.15), and why each shortcut stays exact
 //!
 //! - **Willingness per action (2.11).** Every slot (action, actor) has its own first coin,
 //!   `c_i(a) * tau_max^rho_i(a)`, and second coin, `(tau / tau_max)^rho_i(a)`
@@ -44,10 +44,10 @@
 //!   default counterparts without observers are compiled by the scenario format.
 //! - **Triggered shocks (2.15)**, in `trial`'s `triggers` module: one trigger coin per event
 //!   from a stream of its own; a triggered pause redraws the first-coin gap of each pending
-//!   offer of a paused party from the day it starts (memoryless, MODEL.md 2.10), the stale
+//!   offer of a paused party from the day it starts (memoryless, docs/MODEL.md 2.10), the stale
 //!   candidate being skipped at pop. Triggered shocks only lower trust, so the ceilings hold.
 //!
-//! Readings chosen where MODEL.md leaves a choice (the literal engine must read the same):
+//! Readings chosen where docs/MODEL.md leaves a choice (the literal engine must read the same):
 //!
 //! 1. A judgement of suspensions is a pass over the actions under way in declaration order
 //!    with the trust of that moment. When a resumption completes an action at once (nothing
@@ -88,7 +88,7 @@ pub use trial::Trial;
 
 use crate::model::Scenario;
 
-/// How a trial ended (DESIGN.md 2.1).
+/// How a trial ended (docs/MODEL.md 2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Outcome {
     /// Every action done.
@@ -132,11 +132,11 @@ pub struct ActionRecord {
     /// Reviews at which an actor was offered it and delayed, summed over its actors.
     pub delays: u32,
     /// Its deadline in this trial: the scenario's date or day number, or a relative deadline
-    /// once it was set (MODEL.md 2.12); `None` when it has none (yet).
+    /// once it was set (docs/MODEL.md 2.12); `None` when it has none (yet).
     pub deadline: Option<u32>,
-    /// Lapses of its deadline, relapses included (MODEL.md 2.12).
+    /// Lapses of its deadline, relapses included (docs/MODEL.md 2.12).
     pub lapses: u32,
-    /// Days it spent suspended (MODEL.md 2.13); a suspension still open at the end counts up
+    /// Days it spent suspended (docs/MODEL.md 2.13); a suspension still open at the end counts up
     /// to the trial's end day.
     pub suspended_days: u32,
 }
@@ -248,7 +248,7 @@ pub enum Event {
         /// Action index.
         action: usize,
     },
-    /// A relative deadline was set (MODEL.md 2.12): its action `action` now has deadline
+    /// A relative deadline was set (docs/MODEL.md 2.12): its action `action` now has deadline
     /// `deadline`.
     DeadlineSet {
         /// Action index.
@@ -256,14 +256,14 @@ pub enum Event {
         /// The deadline day.
         deadline: u32,
     },
-    /// A lapsed deadline lapsed again (MODEL.md 2.12; trust has been lowered).
+    /// A lapsed deadline lapsed again (docs/MODEL.md 2.12; trust has been lowered).
     Relapsed {
         /// Action index.
         action: usize,
         /// Lapses of this action so far, this one included (2 at the first relapse).
         lapses: u32,
     },
-    /// An action under way was suspended (MODEL.md 2.13): actor `party`'s `tau` fell below
+    /// An action under way was suspended (docs/MODEL.md 2.13): actor `party`'s `tau` fell below
     /// its `suspend_trust`.
     Suspended {
         /// Action index.
@@ -287,7 +287,7 @@ pub enum Event {
         /// The day it will be done (today when nothing remained).
         done_day: u32,
     },
-    /// A triggered shock's chance came up (MODEL.md 2.15): it will occur on `on_day`.
+    /// A triggered shock's chance came up (docs/MODEL.md 2.15): it will occur on `on_day`.
     ShockTriggered {
         /// Shock index.
         shock: usize,

@@ -90,7 +90,7 @@ pub struct Plan {
     pub horizon: u64,
     /// Per slot: its first coin, with chance `c_i * tau_max^rho_i` (see [`super::consent`]).
     pub first_coin: Vec<FirstCoin>,
-    /// Per slot: its second coin, with `rho_i(a)` (MODEL.md 2.11; the party's `rho_i` unless
+    /// Per slot: its second coin, with `rho_i(a)` (docs/MODEL.md 2.11; the party's `rho_i` unless
     /// the action sets one, so a 0.2 scenario draws exactly as before).
     pub second_coin: Vec<SecondCoin>,
     /// The starting trust matrix, row-major.
@@ -252,7 +252,7 @@ impl Plan {
             first_coin: slots
                 .iter()
                 .map(|slot| {
-                    // MODEL.md 2.11: the slot's own c_i(a) and rho_i(a).
+                    // docs/MODEL.md 2.11: the slot's own c_i(a) and rho_i(a).
                     let act = &s.actions[slot.action as usize];
                     let (c, rho) = (
                         act.compliance[slot.k as usize],
@@ -295,7 +295,7 @@ impl Plan {
     /// The most each trust entry `T[i][j]` can ever be in a trial, row-major.
     ///
     /// Trust only rises when an action done has `j` among its actors and not `i`
-    /// (DESIGN.md 2.5), by `g_i` of what is missing, and each action is done at most once; lapses
+    /// (docs/MODEL.md 2.5), by `g_i` of what is missing, and each action is done at most once; lapses
     /// and shocks only lower it. So with `m` such actions in the scenario,
     /// `T[i][j] <= 1 - (1 - T0[i][j]) * (1 - g_i)^m` throughout every trial (plus `1e-12` for
     /// rounding). Thinning with this ceiling instead of 1 spends far fewer reviews on second
@@ -387,7 +387,7 @@ mod tests {
         crate::scenario::from_str(text, "t.toml").unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// The precomputed gain and loss lists change trust exactly as the rules of DESIGN.md
+    /// The precomputed gain and loss lists change trust exactly as the rules of docs/MODEL.md
     /// 2.5 written out in [`Trust`] do, for every action of the reference scenario.
     #[test]
     fn gains_and_losses_match_the_trust_rules() {

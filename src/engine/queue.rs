@@ -1,7 +1,7 @@
 //! The event queue of a trial: what happens next, in the exact order of a day.
 //!
 //! An event is a `u64` key `(day << 32) | (step << 29) | payload`, so comparing keys compares
-//! (day, step of the day, party, action): the order DESIGN.md 2.1 prescribes. Two kinds of
+//! (day, step of the day, party, action): the order docs/MODEL.md 2.1 prescribes. Two kinds of
 //! events come from different places, and the queue keeps them apart because it is cheaper:
 //!
 //! - **fixed** events are known when the trial starts: deadlines that lapse, phases with a

@@ -1,10 +1,10 @@
-//! The plan's tables for the rules of model 0.3 (MODEL.md 2.12, 2.13 and 2.15), and the flags
+//! The plan's tables for the rules of model 0.3 (docs/MODEL.md 2.12, 2.13 and 2.15), and the flags
 //! that switch their code off.
 //!
 //! A model 0.2 scenario has no relative deadline, no relapse, no party with `suspend_trust >
 //! 0` and no triggered shock: every flag below is `false` and every list empty, so the
 //! trial's hot loop pays one predictable branch per event for these rules and draws nothing
-//! more (MODEL.md 2.16).
+//! more (docs/MODEL.md 2.16).
 
 use super::plan::Rows;
 use crate::model::{Scenario, TriggerEvent};
@@ -12,20 +12,20 @@ use crate::model::{Scenario, TriggerEvent};
 /// What the 0.3 rules need, compiled once per scenario.
 #[derive(Debug, Clone, Default)]
 pub struct Rules03 {
-    /// Some action has a relative deadline (MODEL.md 2.12).
+    /// Some action has a relative deadline (docs/MODEL.md 2.12).
     pub relative: bool,
     /// Per action `b`: the actions whose deadline counts from `b` being done.
     pub deadline_on_done: Rows<u32>,
     /// Per action `b`: the actions whose deadline counts from `b` starting.
     pub deadline_on_started: Rows<u32>,
-    /// Some party has `suspend_trust > 0` (MODEL.md 2.13).
+    /// Some party has `suspend_trust > 0` (docs/MODEL.md 2.13).
     pub suspend: bool,
     /// The actions with at least one actor whose `suspend_trust > 0`, in declaration order:
     /// the only ones a suspension judgement has to look at.
     pub suspendable: Vec<u32>,
     /// Per action: its actors with `suspend_trust > 0`, as `(party, position among actors)`.
     pub suspenders: Rows<(u32, u32)>,
-    /// Some shock is triggered (MODEL.md 2.15): the trial then keeps its trigger coins.
+    /// Some shock is triggered (docs/MODEL.md 2.15): the trial then keeps its trigger coins.
     pub triggers: bool,
     /// Some triggered shock pauses a party: stale candidate reviews must then be skipped.
     pub trigger_pauses: bool,

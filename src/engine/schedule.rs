@@ -1,6 +1,6 @@
 //! Review calendars: on which days a party reviews, given its interval and its pauses.
 //!
-//! Party `i` reviews on every day `t` with `t mod r_i = 0` (DESIGN.md 2.2), except the days a
+//! Party `i` reviews on every day `t` with `t mod r_i = 0` (docs/MODEL.md 2.2), except the days a
 //! shock pauses it (2.8). Shock arrivals are drawn at the start of a trial, so a trial's
 //! pauses are known in advance and "the k-th review from day d" is plain arithmetic; this is
 //! what lets the engine skip from one consent to the next instead of visiting every review.
@@ -138,7 +138,7 @@ impl Calendar {
 mod tests {
     use super::*;
 
-    /// Whether the party reviews on `day`: the rule read aloud (DESIGN.md 2.2 and 2.8).
+    /// Whether the party reviews on `day`: the rule read aloud (docs/MODEL.md 2.2 and 2.8).
     fn reviews_on(c: &Calendar, day: u64) -> bool {
         day.is_multiple_of(c.every) && !c.pauses.iter().any(|&(s, e)| s <= day && day <= e)
     }

@@ -1,4 +1,4 @@
-//! Shock arrivals: drawn once at the start of a trial (DESIGN.md 2.8).
+//! Shock arrivals: drawn once at the start of a trial (docs/MODEL.md 2.8).
 //!
 //! For each shock, in declaration order: starting from the window's first day, continuous
 //! times with exponential gaps of mean `365.25 / rate_per_year` days; an arrival at time `x`

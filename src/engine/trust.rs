@@ -1,6 +1,6 @@
 //! Trust: the matrix `T[i][j]`, its updates, the chance to act, and walking out.
 //!
-//! These are DESIGN.md 2.4 to 2.6 written once, shared by the skip-ahead engine and the
+//! These are docs/MODEL.md 2.4 to 2.6 written once, shared by the skip-ahead engine and the
 //! literal one, so both apply exactly the same arithmetic in exactly the same order.
 
 use crate::model::{Action, Scenario};
@@ -155,7 +155,7 @@ impl Trust {
         sum / (self.n - 1) as f64
     }
 
-    /// MODEL.md 2.6 and 2.14: the mean trust of `i` in the other parties that count for its
+    /// docs/MODEL.md 2.6 and 2.14: the mean trust of `i` in the other parties that count for its
     /// walkout check, the observers left out; `None` when no such party is left (then `i`
     /// never walks out). Without observers this is [`Trust::mean_trust`], the same sum in
     /// the same order, so the same bits as model 0.2.
@@ -178,7 +178,7 @@ impl Trust {
         (count > 0).then(|| sum / count as f64)
     }
 
-    /// MODEL.md 2.6 and 2.14: the first party, in declaration order, whose mean trust in the
+    /// docs/MODEL.md 2.6 and 2.14: the first party, in declaration order, whose mean trust in the
     /// others is below its `walkout_trust`. Observers never walk out and are left out of the
     /// others' means. Without observers: the 0.2 code, the same sums in the same order.
     pub fn first_walkout(&self, s: &Scenario) -> Option<usize> {
@@ -207,7 +207,7 @@ impl Trust {
     }
 }
 
-/// MODEL.md 2.4 and 2.11: `p_i(a) = clamp(c_i(a) * tau ^ rho_i(a), 0, 1)`, `tau` the mean
+/// docs/MODEL.md 2.4 and 2.11: `p_i(a) = clamp(c_i(a) * tau ^ rho_i(a), 0, 1)`, `tau` the mean
 /// trust of `i` in its counterparts for `a`; `tau ^ 0 = 1` also for `tau = 0`. `k` is `i`'s
 /// position among the actors of `a`, and `c_i(a)`, `rho_i(a)` are `a.compliance[k]`,
 /// `a.reciprocity[k]` (the party's own values unless the action sets them).

@@ -3,8 +3,8 @@
 //! Columns: `point`, one per varied parameter, `trial`, `action`, `due_day`, `started_day`,
 //! `done_day`, `delays` (summed over the action's actors), `late` (`true` when done after its
 //! deadline, or not done and the deadline passed before the trial ended), then the model 0.3
-//! columns `suspended_days` (days spent suspended, MODEL.md 2.13) and `lapses` (lapses of its
-//! deadline, relapses included, MODEL.md 2.12), appended so the 0.2 columns keep their place.
+//! columns `suspended_days` (days spent suspended, docs/MODEL.md 2.13) and `lapses` (lapses of its
+//! deadline, relapses included, docs/MODEL.md 2.12), appended so the 0.2 columns keep their place.
 
 use super::{Columns, csv_field, push_u64};
 use crate::engine::TrialResult;

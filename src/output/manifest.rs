@@ -1,4 +1,4 @@
-//! `manifest.json`: what a run was, written last (DESIGN.md section 4).
+//! `manifest.json`: what a run was, written last (docs/MODEL.md section 4).
 //!
 //! It records the negsim version, the command line, the scenario file's name and SHA-256
 //! (and those of any overlays), the seed, the trials, the sweep, the shard, the output files

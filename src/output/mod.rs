@@ -1,4 +1,4 @@
-//! Outputs (DESIGN.md section 5): one file per format, written under temporary names in the
+//! Outputs (docs/MODEL.md section 5): one file per format, written under temporary names in the
 //! run folder and renamed when complete; `manifest.json` last.
 //!
 //! A folder that holds `manifest.json` holds a finished run and is never overwritten without

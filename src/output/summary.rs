@@ -1,4 +1,4 @@
-//! `summary.csv`: tidy, one row per (point, metric) (DESIGN.md section 5).
+//! `summary.csv`: tidy, one row per (point, metric) (docs/MODEL.md section 5).
 //!
 //! Columns: `point`, one per varied parameter, `metric`, `n`, `mean`, `sd`, `ci95_low`,
 //! `ci95_high`, `p05`, `p25`, `p50`, `p75`, `p95`.

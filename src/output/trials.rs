@@ -1,4 +1,4 @@
-//! `trials.csv`: one row per trial (DESIGN.md section 5).
+//! `trials.csv`: one row per trial (docs/MODEL.md section 5).
 //!
 //! Columns: `point`, one per varied parameter, `trial`, `outcome`, `end_day`, `end_date`,
 //! `collapsed_by`, `actions_done`, `phase.<id>.done_day` per phase (empty when not done),

@@ -1,4 +1,4 @@
-//! Scenario files: reading, overlaying, overriding and validating them (DESIGN.md section 3).
+//! Scenario files: reading, overlaying, overriding and validating them (docs/MODEL.md section 3).
 //!
 //! A [`Document`] is a scenario file as text plus what was layered on it: what-if overlays
 //! (`--with CHANGES.toml`, matched by id) and field overrides by path (`--vary`, `--set`).
@@ -213,7 +213,7 @@ impl Document {
     }
 
     /// Apply a what-if overlay: tables matched by id replace the fields they give; new ids
-    /// are added (DESIGN.md section 3, issue "what-if overlays").
+    /// are added (docs/MODEL.md section 3).
     ///
     /// # Errors
     /// [`Error::Scenario`] when the overlay is not valid TOML of the scenario format.

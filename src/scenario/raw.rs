@@ -172,7 +172,7 @@ pub struct AtLeastRaw {
     pub of: Vec<Spanned<String>>,
 }
 
-/// A duration in one of the five forms of DESIGN.md 2.7.
+/// A duration in one of the five forms of docs/MODEL.md 2.7.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "lowercase", deny_unknown_fields)]
 pub enum DurationRaw {

@@ -71,16 +71,16 @@ pub enum Kind {
     Lapsed,
     /// A shock arrived (`first_day`..`last_day`: the pause it causes, if any).
     Shock,
-    /// A relative deadline was set (`last_day`: the deadline; MODEL.md 2.12).
+    /// A relative deadline was set (`last_day`: the deadline; docs/MODEL.md 2.12).
     DeadlineSet,
-    /// A lapsed deadline lapsed again (`count`: lapses so far; MODEL.md 2.12).
+    /// A lapsed deadline lapsed again (`count`: lapses so far; docs/MODEL.md 2.12).
     Relapsed,
     /// An action under way was suspended (`party`: the actor whose trust caused it, `value`:
-    /// its `tau`; MODEL.md 2.13).
+    /// its `tau`; docs/MODEL.md 2.13).
     Suspended,
     /// A suspended action resumed (`last_day`: the day it will be done).
     Resumed,
-    /// A triggered shock's chance came up (`first_day`: the day it occurs; MODEL.md 2.15).
+    /// A triggered shock's chance came up (`first_day`: the day it occurs; docs/MODEL.md 2.15).
     Triggered,
     /// A party's mean trust changed at the event before (`value`: the new mean trust).
     Trust,

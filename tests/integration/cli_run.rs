@@ -20,7 +20,7 @@ fn read(dir: &Path, f: &str) -> Vec<u8> {
 
 const FILES: [&str; 4] = ["trials.csv", "summary.csv", "points.csv", "actions.csv"];
 
-/// DESIGN.md section 4: the same bytes whatever the number of threads.
+/// docs/MODEL.md section 4: the same bytes whatever the number of threads.
 #[test]
 fn outputs_are_identical_for_1_2_and_4_threads() {
     let tmp = tempfile::tempdir().unwrap();

@@ -1,4 +1,4 @@
-//! Compatibility with negsim 0.2.0 (DESIGN.md 2.16): a scenario that uses none of the model
+//! Compatibility with negsim 0.2.0 (docs/MODEL.md 2.16): a scenario that uses none of the model
 //! 0.3 fields gives, for the same seed and options, the `trials.csv`, `summary.csv` and
 //! `points.csv` of 0.2.0 byte for byte, and an `actions.csv` whose 0.2 columns are identical
 //! (the 0.3 columns appended after them).

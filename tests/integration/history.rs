@@ -3,7 +3,7 @@
 //! section 3 describes is there (the DPRK's suspension threshold, the IAEA as an observer, the
 //! relative deadline and relapses of the delisting, the triggered Council statement, the
 //! donors' shares), read from the file as TOML; then that it compiles as a model-0.3 scenario
-//! and that, at a fixed seed, its trials read like the record (MODEL.md 2.11-2.15).
+//! and that, at a fixed seed, its trials read like the record (docs/MODEL.md 2.11-2.15).
 
 use crate::common::{repo, run_trials};
 use negsim::engine::Outcome;
@@ -135,7 +135,7 @@ fn the_horizon_and_parties_are_those_of_the_record() {
         .map(|p| str_of(p, "id"))
         .collect();
     assert_eq!(ids, ["CHN", "DPRK", "JPN", "ROK", "RUS", "US", "IAEA"]);
-    // The IAEA is the only observer (MODEL.md 2.14).
+    // The IAEA is the only observer (docs/MODEL.md 2.14).
     for p in entries(&t, "party") {
         let observer = p.get("observer").and_then(Value::as_bool).unwrap_or(false);
         assert_eq!(observer, str_of(p, "id") == "IAEA", "{p:?}");

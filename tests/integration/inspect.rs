@@ -1,6 +1,6 @@
 //! `negsim check`, `negsim trace` and `negsim graph`, run as a user runs them.
 //!
-//! The trace tests prove the promise of DESIGN.md habit 6: the trial `negsim trace` prints is
+//! The trace tests prove the promise of docs/MODEL.md 2.10 and the engine's observer: the trial `negsim trace` prints is
 //! the very trial `negsim run` wrote, row for row, for hundreds of trials, including trials
 //! that collapse after a shock.
 

@@ -1,4 +1,4 @@
-//! One focused test per rule of DESIGN.md section 2, and closed-form checks.
+//! One focused test per rule of docs/MODEL.md section 2, and closed-form checks.
 //!
 //! Rule tests use compliance 1 (consent at the first review) or 0 (never), so their
 //! outcomes are exact; closed-form tests compare means with their formulas within 4
@@ -284,7 +284,7 @@ fn zero_duration_completes_before_the_next_partys_review() {
     assert_eq!(rec(&s, &r, "y").started_day, Some(1));
 }
 
-/// DESIGN.md 2.1: within one party's review, an action made due by an earlier one's
+/// docs/MODEL.md 2.1: within one party's review, an action made due by an earlier one's
 /// zero-duration completion is offered in the same review if declared later, not if earlier.
 #[test]
 fn same_review_offers_later_declared_actions_only() {

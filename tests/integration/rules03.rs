@@ -1,4 +1,4 @@
-//! One focused test per rule of model 0.3 (MODEL.md 2.11-2.15) in the skip-ahead engine.
+//! One focused test per rule of model 0.3 (docs/MODEL.md 2.11-2.15) in the skip-ahead engine.
 //!
 //! Until the scenario format parses the 0.3 fields, each test compiles a 0.2 scenario and
 //! sets the field on the compiled `Scenario`. Compliance 1 (consent at the first review) or

@@ -332,7 +332,7 @@ impl<'s> LiteralTrial<'s> {
         }
     }
 
-    /// MODEL.md 2.15: one coin per shock answering this event; book the shock on success.
+    /// docs/MODEL.md 2.15: one coin per shock answering this event; book the shock on success.
     fn trigger(&self, st: &mut State, event: TriggerEvent, a: usize, t: u64) {
         let h = u64::from(self.s.horizon);
         for (k, sh) in self.s.shocks.iter().enumerate() {
@@ -354,7 +354,7 @@ impl<'s> LiteralTrial<'s> {
         }
     }
 
-    /// MODEL.md 2.13: judge action `a` (under way) with the trust of this moment.
+    /// docs/MODEL.md 2.13: judge action `a` (under way) with the trust of this moment.
     fn judge(&self, st: &mut State, a: usize, t: u64) {
         if !st.under_way(a) {
             return;

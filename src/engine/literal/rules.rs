@@ -1,5 +1,5 @@
 //! The formulas of the literal trial that model 0.3 changed, written out on their own:
-//! the chance to act with per-action willingness (MODEL.md 2.11), the mean trust a
+//! the chance to act with per-action willingness (docs/MODEL.md 2.11), the mean trust a
 //! suspension is judged by (2.13) and the walkout check that leaves observers out (2.14).
 //!
 //! They are deliberately kept apart from the skip-ahead engine (which has its own, faster
@@ -8,7 +8,7 @@
 use super::super::trust::Trust;
 use crate::model::{Action, Scenario};
 
-/// `tau_i(a)`: the mean of `T[i][j]` over `i`'s counterparts for `a` (MODEL.md 2.4, with
+/// `tau_i(a)`: the mean of `T[i][j]` over `i`'s counterparts for `a` (docs/MODEL.md 2.4, with
 /// 2.14's reading of "all the other parties" already compiled into `counterparts`); 1 when
 /// there are none. `k` is `i`'s position among the actors of `a`.
 pub(super) fn tau(trust: &Trust, i: usize, a: &Action, k: usize) -> f64 {
@@ -23,7 +23,7 @@ pub(super) fn tau(trust: &Trust, i: usize, a: &Action, k: usize) -> f64 {
     sum / js.len() as f64
 }
 
-/// MODEL.md 2.11: `p_i(a) = clamp(c_i(a) * tau ^ rho_i(a), 0, 1)`, with `tau ^ 0 = 1`, also
+/// docs/MODEL.md 2.11: `p_i(a) = clamp(c_i(a) * tau ^ rho_i(a), 0, 1)`, with `tau ^ 0 = 1`, also
 /// for `tau = 0`.
 pub(super) fn chance(trust: &Trust, i: usize, a: &Action, k: usize) -> f64 {
     let c = a.compliance[k];
@@ -36,7 +36,7 @@ pub(super) fn chance(trust: &Trust, i: usize, a: &Action, k: usize) -> f64 {
     (c * x).clamp(0.0, 1.0)
 }
 
-/// MODEL.md 2.13: whether an action under way is suspended with the trust of this moment:
+/// docs/MODEL.md 2.13: whether an action under way is suspended with the trust of this moment:
 /// for at least one of its actors `i`, `tau_i(a) < s_i`.
 pub(super) fn suspended(s: &Scenario, trust: &Trust, a: &Action) -> bool {
     a.actors
@@ -45,7 +45,7 @@ pub(super) fn suspended(s: &Scenario, trust: &Trust, a: &Action) -> bool {
         .any(|(k, &i)| tau(trust, i, a, k) < s.parties[i].suspend_trust)
 }
 
-/// MODEL.md 2.6 with 2.14: in party order, the first party that is not an observer, has
+/// docs/MODEL.md 2.6 with 2.14: in party order, the first party that is not an observer, has
 /// some non-observer other party, and whose mean trust in the non-observer others is below
 /// its `walkout_trust`.
 pub(super) fn first_walkout(s: &Scenario, trust: &Trust) -> Option<usize> {

@@ -1,5 +1,5 @@
 //! The literal rules of model 0.3 on small scenarios whose every day is known: these pin
-//! the reading of MODEL.md 2.12-2.15 that the equivalence tests then hold the fast engine to.
+//! the reading of docs/MODEL.md 2.12-2.15 that the equivalence tests then hold the fast engine to.
 
 use super::LiteralTrial;
 use crate::engine::{Outcome, TrialResult};

@@ -1,4 +1,4 @@
-//! Deadlines of the skip-ahead trial: lapses, relative deadlines and relapses (MODEL.md 2.5
+//! Deadlines of the skip-ahead trial: lapses, relative deadlines and relapses (docs/MODEL.md 2.5
 //! and 2.12).
 //!
 //! Every lapse, first or repeated, is one queued event on the day it may happen, checked when

@@ -81,12 +81,12 @@ struct ActionState {
 /// then, so it is never reset.
 #[derive(Debug, Clone, Copy)]
 struct Extra03 {
-    /// Its deadline in force (NONE while it has none; MODEL.md 2.12).
+    /// Its deadline in force (NONE while it has none; docs/MODEL.md 2.12).
     deadline: u32,
     /// The day it is to be done, once started and while not suspended, when some party
     /// suspends (a queued completion for any other day is stale).
     done_at: u64,
-    /// Days of its duration still to run, while suspended (MODEL.md 2.13).
+    /// Days of its duration still to run, while suspended (docs/MODEL.md 2.13).
     remaining: u32,
     /// Whether it is suspended now, and since which day.
     suspended: bool,
@@ -155,7 +155,7 @@ pub struct Trial<'s> {
     actions_done: u32,
     quantity: Vec<f64>,
     ended: Option<(Outcome, u32, Option<usize>)>,
-    /// The trial's trigger coins, one substream per shock (MODEL.md 2.15); sized only when
+    /// The trial's trigger coins, one substream per shock (docs/MODEL.md 2.15); sized only when
     /// the scenario has a triggered shock.
     trig: rng::TriggerCoins,
 }
@@ -523,7 +523,7 @@ impl<'s> Trial<'s> {
             self.satisfy(dep, day, cursor, rng, obs);
         }
         let done = day + u64::from(d);
-        // MODEL.md 2.13: judged at its start (suspended, its whole duration remains).
+        // docs/MODEL.md 2.13: judged at its start (suspended, its whole duration remains).
         if self.flags.suspend {
             self.ext[a].done_at = done;
             if self.judge(a, day, cursor, rng, obs) {
@@ -607,14 +607,14 @@ impl<'s> Trial<'s> {
                 self.satisfy(dep, day, cursor, rng, obs);
             }
         }
-        // MODEL.md 2.13: a completion raises trust, so suspended actions may resume.
+        // docs/MODEL.md 2.13: a completion raises trust, so suspended actions may resume.
         if self.flags.suspend {
             self.judge_all(day, cursor, rng, obs);
         }
     }
 }
 
-/// The payload of a shock event: ordered by shock index (declaration order, MODEL.md 2.15),
+/// The payload of a shock event: ordered by shock index (declaration order, docs/MODEL.md 2.15),
 /// with the lowest bit telling a triggered occurrence from a Poisson arrival (a shock is one
 /// or the other, so the bit never reorders two shocks). Several occurrences of one shock on
 /// one day are equal keys and each is popped once.

@@ -1,4 +1,4 @@
-//! Suspension of actions under way (MODEL.md 2.13) in the skip-ahead trial.
+//! Suspension of actions under way (docs/MODEL.md 2.13) in the skip-ahead trial.
 //!
 //! An action under way has a day `done_at` on which it is to be done, and one completion
 //! event queued for that day. Suspended on day `t1`, it keeps `remaining = done_at - t1`

@@ -1,5 +1,5 @@
-//! Shocks in the skip-ahead trial: Poisson arrivals drawn ahead (MODEL.md 2.8) and triggered
-//! shocks (MODEL.md 2.15).
+//! Shocks in the skip-ahead trial: Poisson arrivals drawn ahead (docs/MODEL.md 2.8) and triggered
+//! shocks (docs/MODEL.md 2.15).
 //!
 //! Each triggering event (a start, a completion, every lapse and relapse) draws exactly one
 //! uniform per shock it may trigger, whatever the chance, from that shock's own substream
@@ -18,7 +18,7 @@
 //! candidate review drawn so far that is still pending is on a day `>= t`. So for each active
 //! offer of a paused party the first coin's gap is drawn again, geometric from the first
 //! review on or after `t` in the new calendar: exact, because the first coins of reviews from
-//! `t` on are independent of everything before (the geometric law is memoryless, MODEL.md
+//! `t` on are independent of everything before (the geometric law is memoryless, docs/MODEL.md
 //! 2.10). The offer's first review number is moved to the new calendar when it was on or
 //! after `t` (so delays count the reviews that really happen). The candidate queued before is
 //! left and skipped when popped ([`Trial::candidate_is_current`]).

@@ -3,7 +3,7 @@
 //! Random scenarios use every feature (joint actions, `@started`, `requires_at_least`,
 //! deadlines, lags, all duration forms, shocks with pauses, walkouts). For each, both engines
 //! run the same number of trials and every headline mean is compared in standard errors: the
-//! literal engine is DESIGN.md section 2 read aloud, so agreement is the evidence that
+//! literal engine is docs/MODEL.md section 2 read aloud, so agreement is the evidence that
 //! skipping ahead (2.10) changes no distribution.
 //!
 //! [`model03`] does the same on scenarios that use every field of model 0.3 (docs/MODEL.md

@@ -1,4 +1,4 @@
-//! The engines compared on model 0.3 scenarios (MODEL.md 2.11-2.15).
+//! The engines compared on model 0.3 scenarios (docs/MODEL.md 2.11-2.15).
 //!
 //! [`random_scenario_03`] takes a scenario of the 0.2 generator and adds, from a stream of
 //! its own, every field of model 0.3 to the compiled scenario: per-action compliance and
@@ -92,7 +92,7 @@ impl Features {
     }
 }
 
-/// MODEL.md 2.4 with 2.14: the actors of the actions named in the requirements, other than
+/// docs/MODEL.md 2.4 with 2.14: the actors of the actions named in the requirements, other than
 /// `i`; when none, every other party that is not an observer.
 fn recompute_counterparts(s: &mut Scenario) {
     let n = s.parties.len();
@@ -307,7 +307,7 @@ pub fn metrics_03(s: &Scenario, r: &TrialResult) -> Vec<f64> {
     }
     // Never, by the rules: a walkout comes before the day's reviews and ends the trial, so no
     // action starts on the day of a collapse (a shock triggered by a start occurs the next
-    // day, MODEL.md 2.15).
+    // day, docs/MODEL.md 2.15).
     m.push(f64::from(u8::from(
         r.outcome == Outcome::Collapsed
             && r.actions.iter().any(|a| a.started_day == Some(r.end_day)),
