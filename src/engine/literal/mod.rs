@@ -10,7 +10,7 @@
 //! # Model 0.3, as read here
 //!
 //! - **2.11** The chance at a review is `clamp(c_i(a) * tau ^ rho_i(a), 0, 1)` with the
-//!   action's per-actor numbers ([`rules::chance`]).
+//!   action's per-actor numbers (`rules::chance`).
 //! - **2.12** Each action carries the deadline in force: the scenario's day, or, for a
 //!   relative deadline, `t + days` set at the moment its `after` action is done (or starts).
 //!   On day `L` the lapses step counts a lapse when `L = D + 1` and the action was not done on
@@ -24,7 +24,7 @@
 //!   completion, lapse and shock. An action that resumes with nothing remaining is done at
 //!   that moment (and that completion is judged in turn).
 //! - **2.14** Observers are left out of the walkout means and never walk out
-//!   ([`rules::first_walkout`]); the default counterparts are compiled.
+//!   (`rules::first_walkout`); the default counterparts are compiled.
 //! - **2.15** At each triggering event one uniform is drawn per shock that answers it, from
 //!   that shock's own substream ([`rng::TriggerCoins`]); on success the shock is booked for
 //!   the day's shock step when the event happened before the shocks (completions, lapses),

@@ -1,8 +1,8 @@
 //! Validation: turn a [`FileRaw`] into a compiled [`Scenario`], or one clear error.
 //!
 //! Checks, in the order a reader meets them: the `[scenario]` table, parties and their
-//! parameters ([`parties`]), phases ([`phases`]), actions and their links ([`actions`]),
-//! shocks ([`shocks`]); then the structure as a whole ([`structure`]): requirement cycles,
+//! parameters (`parties`), phases (`phases`), actions and their links (`actions`),
+//! shocks (`shocks`); then the structure as a whole (`structure`): requirement cycles,
 //! phase cycles, and actions that no trial could ever make due (found by a best-case pass:
 //! every consent at the first possible review, every duration at its least).
 

@@ -4,7 +4,7 @@
 //! `defaults.trust.<party>`, `party.<id>.<field>`, `party.<id>.trust.<party>`,
 //! `phase.<id>.lag_days`, `action.<id>.quantity`, `action.<id>.duration.<form>.<param>`,
 //! `action.<id>.requires_at_least.n`, `shock.<id>.<field>`, and those of model 0.3 (see
-//! [`model03`]): `action.<id>.compliance[.<party>]`, `action.<id>.reciprocity[.<party>]`,
+//! `model03`): `action.<id>.compliance[.<party>]`, `action.<id>.reciprocity[.<party>]`,
 //! `action.<id>.deadline`, `action.<id>.deadline.days`, `action.<id>.relapse_every_days`,
 //! `scenario.relapse_every_days`, `party.<id>.suspend_trust`, `defaults.suspend_trust`,
 //! `shock.<id>.chance`, `shock.<id>.window.first|last`. Tables in arrays are matched by
