@@ -107,7 +107,7 @@ impl EventQueue {
     ///
     /// Always inlined: it runs once per event, and in the sorted array it is a few
     /// instructions, which cost less than a call; the sift-down of a heap is a function of
-    /// its own ([`EventQueue::pop_heap`]).
+    /// its own (`pop_heap`).
     #[inline(always)]
     pub fn pop(&mut self) {
         let h = self.head();
