@@ -182,10 +182,18 @@ impl Trust {
     /// others is below its `walkout_trust`. Observers never walk out and are left out of the
     /// others' means. Without observers: the 0.2 code, the same sums in the same order.
     pub fn first_walkout(&self, s: &Scenario) -> Option<usize> {
+        self.first_walkout_with(s, true)
+    }
+
+    /// As [`Trust::first_walkout`]; with `observers` false the caller knows that no party
+    /// is an observer, and the scan for one is left out (the skip-ahead trial's event loop
+    /// for a scenario without any 0.3 rule: the 0.2 code).
+    #[inline]
+    pub fn first_walkout_with(&self, s: &Scenario, observers: bool) -> Option<usize> {
         if self.n < 2 {
             return None;
         }
-        if s.parties.iter().any(|p| p.observer) {
+        if observers && s.parties.iter().any(|p| p.observer) {
             return s
                 .parties
                 .iter()

@@ -63,7 +63,7 @@ impl Trial<'_> {
 
     /// The lapse (or relapse) of action `a`'s deadline that may happen today. Returns whether
     /// it happened (the action was not done on or before yesterday).
-    pub(super) fn lapse<O: Observer>(
+    pub(super) fn lapse<O: Observer, const V3: bool>(
         &mut self,
         a: usize,
         day: u64,
@@ -90,7 +90,7 @@ impl Trial<'_> {
             self.queue
                 .push(key(day + u64::from(k), step::LAPSE, a as u64));
         }
-        if self.flags.triggers {
+        if V3 && self.flags.triggers {
             self.fire(
                 TriggerEvent::Lapse,
                 a,
@@ -99,7 +99,7 @@ impl Trial<'_> {
                 obs,
             );
         }
-        if self.flags.suspend {
+        if V3 && self.flags.suspend {
             self.judge_all(day, super::Cursor::BeforeReviews, rng, obs);
         }
         true

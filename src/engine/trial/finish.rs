@@ -5,7 +5,11 @@ use super::{NONE, Trial};
 use crate::engine::{Event, Observer, Outcome, TrialResult};
 
 impl Trial<'_> {
-    pub(super) fn finish<O: Observer>(&mut self, out: &mut TrialResult, obs: &mut O) {
+    pub(super) fn finish<O: Observer, const V3: bool>(
+        &mut self,
+        out: &mut TrialResult,
+        obs: &mut O,
+    ) {
         let s = self.s;
         let (outcome, end_day, by) = self.ended.unwrap_or((Outcome::Stalled, s.horizon, None));
         // The last day on which reviews happened: none on a walkout day.
@@ -61,7 +65,7 @@ impl Trial<'_> {
                 delays,
                 deadline: opt(self.ext[a].deadline),
                 lapses: self.acts[a].lapses,
-                suspended_days: if self.flags.suspend {
+                suspended_days: if V3 && self.flags.suspend {
                     let e = &self.ext[a];
                     e.suspended_days
                         + if e.suspended {

@@ -105,6 +105,10 @@ struct Flags {
     trigger_pauses: bool,
     /// Any of them.
     any: bool,
+    /// None of the 0.3 rules at all, observers included: the trial runs the event loop
+    /// compiled without the 0.3 branches (the const parameter `V3` = false of `simulate`
+    /// and what it calls), which is the 0.2 code path.
+    plain: bool,
 }
 
 /// What a trial knows about one phase.
@@ -223,6 +227,11 @@ impl<'s> Trial<'s> {
             triggers: r.triggers,
             trigger_pauses: r.trigger_pauses,
             any: r.relative || r.suspend || r.triggers,
+            plain: !(r.relative
+                || r.suspend
+                || r.triggers
+                || r.trigger_pauses
+                || s.parties.iter().any(|p| p.observer)),
         };
         Trial {
             s,
@@ -272,8 +281,22 @@ impl<'s> Trial<'s> {
     ) {
         let mut rng = rng::for_trial(master, trial);
         self.reset(&rng);
-        self.simulate(&mut rng, obs);
-        self.finish(out, obs);
+        // Decided once per trial: a scenario without any 0.3 rule runs a loop compiled without
+        // the 0.3 branches (the 0.2 code path, see [`Flags::plain`]).
+        if self.flags.plain {
+            self.simulate::<O, false>(&mut rng, obs);
+            self.finish::<O, false>(out, obs);
+        } else {
+            self.run_03(&mut rng, out, obs);
+        }
+    }
+
+    /// The trial of a scenario with some 0.3 rule: the loop with every 0.3 branch, kept out
+    /// of line so that it does not weigh on the inlining of the 0.2 loop.
+    #[inline(never)]
+    fn run_03<O: Observer>(&mut self, rng: &mut TrialRng, out: &mut TrialResult, obs: &mut O) {
+        self.simulate::<O, true>(rng, obs);
+        self.finish::<O, true>(out, obs);
     }
 
     fn reset(&mut self, rng: &TrialRng) {
@@ -325,11 +348,11 @@ impl<'s> Trial<'s> {
             .reset(self.plan.fixed.iter().copied().chain(shocks));
     }
 
-    fn simulate<O: Observer>(&mut self, rng: &mut TrialRng, obs: &mut O) {
+    fn simulate<O: Observer, const V3: bool>(&mut self, rng: &mut TrialRng, obs: &mut O) {
         let s = self.s;
         let horizon = self.plan.horizon;
         // Day 0's walkout check: nothing can change trust on day 0 before it.
-        if let Some(i) = self.trust.first_walkout(s) {
+        if let Some(i) = self.trust.first_walkout_with(s, V3) {
             self.walkout(i, 0, obs);
             return;
         }
@@ -344,7 +367,7 @@ impl<'s> Trial<'s> {
             // The walkout check after all of a day's lapses, before its shocks and reviews.
             if lapsed_today && (day != last_day || step > step::LAPSE) {
                 lapsed_today = false;
-                if let Some(i) = self.trust.first_walkout(s) {
+                if let Some(i) = self.trust.first_walkout_with(s, V3) {
                     self.walkout(i, last_day as u32, obs);
                     return;
                 }
@@ -355,31 +378,34 @@ impl<'s> Trial<'s> {
             match step {
                 step::REVIEW => {
                     // A triggered pause redraws candidates: the old one is then stale.
-                    if !self.flags.trigger_pauses || self.candidate_is_current(payload, day) {
+                    if !(V3 && self.flags.trigger_pauses) || self.candidate_is_current(payload, day)
+                    {
                         debug_assert!(self.offers[payload].active);
-                        self.candidate_review(payload, day, rng, obs);
+                        self.candidate_review::<O, V3>(payload, day, rng, obs);
                     }
                 }
                 step::DONE => {
                     // A suspension moves the completion: the queued one is then stale.
-                    if !self.flags.suspend || self.completion_is_current(payload, day) {
-                        self.complete(payload, day, Cursor::BeforeReviews, rng, obs);
+                    if !(V3 && self.flags.suspend) || self.completion_is_current(payload, day) {
+                        self.complete::<O, V3>(payload, day, Cursor::BeforeReviews, rng, obs);
                     }
                 }
-                step::PHASE => self.start_phase(payload, day, Cursor::BeforeReviews, rng, obs),
+                step::PHASE => {
+                    self.start_phase::<O, V3>(payload, day, Cursor::BeforeReviews, rng, obs)
+                }
                 step::LAPSE => {
-                    if self.lapse(payload, day, rng, obs) {
+                    if self.lapse::<O, V3>(payload, day, rng, obs) {
                         lapsed_today = true;
                     }
                 }
                 _ => {
                     if self.shock(payload, day, rng, obs)
-                        && let Some(i) = self.trust.first_walkout(s)
+                        && let Some(i) = self.trust.first_walkout_with(s, V3)
                     {
                         self.walkout(i, day as u32, obs);
                         return;
                     }
-                    if self.flags.suspend {
+                    if V3 && self.flags.suspend {
                         self.judge_all(day, Cursor::BeforeReviews, rng, obs);
                     }
                 }
@@ -388,7 +414,7 @@ impl<'s> Trial<'s> {
                 return;
             }
         }
-        if lapsed_today && let Some(i) = self.trust.first_walkout(s) {
+        if lapsed_today && let Some(i) = self.trust.first_walkout_with(s, V3) {
             self.walkout(i, last_day as u32, obs);
         }
     }
@@ -407,7 +433,7 @@ impl<'s> Trial<'s> {
         self.ended = Some((Outcome::Collapsed, day, Some(i)));
     }
 
-    fn start_phase<O: Observer>(
+    fn start_phase<O: Observer, const V3: bool>(
         &mut self,
         p: usize,
         day: u64,
@@ -428,13 +454,13 @@ impl<'s> Trial<'s> {
         }
         let s = self.s;
         for &a in &s.phases[p].actions {
-            self.satisfy(a, day, cursor, rng, obs);
+            self.satisfy::<O, V3>(a, day, cursor, rng, obs);
         }
     }
 
     /// One more condition of action `a` holds; when none is missing, it is due.
     #[inline]
-    fn satisfy<O: Observer>(
+    fn satisfy<O: Observer, const V3: bool>(
         &mut self,
         a: usize,
         day: u64,
@@ -444,11 +470,11 @@ impl<'s> Trial<'s> {
     ) {
         self.acts[a].unmet -= 1;
         if self.acts[a].unmet == 0 {
-            self.make_due(a, day, cursor, rng, obs);
+            self.make_due::<O, V3>(a, day, cursor, rng, obs);
         }
     }
 
-    fn make_due<O: Observer>(
+    fn make_due<O: Observer, const V3: bool>(
         &mut self,
         a: usize,
         day: u64,
@@ -491,7 +517,7 @@ impl<'s> Trial<'s> {
         }
     }
 
-    fn start_action<O: Observer>(
+    fn start_action<O: Observer, const V3: bool>(
         &mut self,
         a: usize,
         day: u64,
@@ -512,32 +538,32 @@ impl<'s> Trial<'s> {
                 self.trust.as_slice(),
             );
         }
-        if self.flags.relative {
+        if V3 && self.flags.relative {
             self.set_deadlines(a, true, day, obs);
         }
-        if self.flags.triggers {
+        if V3 && self.flags.triggers {
             self.fire(TriggerEvent::Started, a, day, cursor, obs);
         }
         for idx in 0..self.plan.waits_started.row(a).len() {
             let dep = self.plan.waits_started.row(a)[idx] as usize;
-            self.satisfy(dep, day, cursor, rng, obs);
+            self.satisfy::<O, V3>(dep, day, cursor, rng, obs);
         }
         let done = day + u64::from(d);
         // docs/MODEL.md 2.13: judged at its start (suspended, its whole duration remains).
-        if self.flags.suspend {
+        if V3 && self.flags.suspend {
             self.ext[a].done_at = done;
             if self.judge(a, day, cursor, rng, obs) {
                 return;
             }
         }
         if d == 0 {
-            self.complete(a, day, cursor, rng, obs);
+            self.complete::<O, V3>(a, day, cursor, rng, obs);
         } else if done <= self.plan.horizon {
             self.queue.push(key(done, step::DONE, a as u64));
         }
     }
 
-    fn complete<O: Observer>(
+    fn complete<O: Observer, const V3: bool>(
         &mut self,
         a: usize,
         day: u64,
@@ -560,10 +586,10 @@ impl<'s> Trial<'s> {
                 self.trust.as_slice(),
             );
         }
-        if self.flags.relative {
+        if V3 && self.flags.relative {
             self.set_deadlines(a, false, day, obs);
         }
-        if self.flags.triggers {
+        if V3 && self.flags.triggers {
             self.fire(TriggerEvent::Done, a, day, cursor, obs);
         }
         let p = act.phase;
@@ -589,7 +615,7 @@ impl<'s> Trial<'s> {
                 {
                     let start = day + u64::from(*lag);
                     if *lag == 0 {
-                        self.start_phase(f, day, cursor, rng, obs);
+                        self.start_phase::<O, V3>(f, day, cursor, rng, obs);
                     } else if start <= self.plan.horizon {
                         self.queue.push(key(start, step::PHASE, f as u64));
                     }
@@ -598,17 +624,17 @@ impl<'s> Trial<'s> {
         }
         for idx in 0..self.plan.waits_done.row(a).len() {
             let dep = self.plan.waits_done.row(a)[idx] as usize;
-            self.satisfy(dep, day, cursor, rng, obs);
+            self.satisfy::<O, V3>(dep, day, cursor, rng, obs);
         }
         for idx in 0..self.plan.waits_at_least.row(a).len() {
             let dep = self.plan.waits_at_least.row(a)[idx] as usize;
             self.acts[dep].at_least_done += 1;
             if self.acts[dep].at_least_done == self.plan.at_least_n[dep] {
-                self.satisfy(dep, day, cursor, rng, obs);
+                self.satisfy::<O, V3>(dep, day, cursor, rng, obs);
             }
         }
         // docs/MODEL.md 2.13: a completion raises trust, so suspended actions may resume.
-        if self.flags.suspend {
+        if V3 && self.flags.suspend {
             self.judge_all(day, cursor, rng, obs);
         }
     }

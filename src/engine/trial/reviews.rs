@@ -10,7 +10,7 @@ use crate::rng::{self, TrialRng};
 impl Trial<'_> {
     /// A review at which the first coin of offer `slot` came up: the second coin, with the
     /// trust of this moment, decides between consent and one more delay.
-    pub(super) fn candidate_review<O: Observer>(
+    pub(super) fn candidate_review<O: Observer, const V3: bool>(
         &mut self,
         slot: usize,
         day: u64,
@@ -39,13 +39,13 @@ impl Trial<'_> {
                 let k = info.k as usize;
                 self.offers[slot].p = chance_to_act(self.s, &self.trust, i, &self.s.actions[a], k);
             }
-            self.consent(i, a, slot, day, rng, obs);
+            self.consent::<O, V3>(i, a, slot, day, rng, obs);
         } else {
             self.next_candidate(slot, i, self.offers[slot].next + 1, rng);
         }
     }
 
-    fn consent<O: Observer>(
+    fn consent<O: Observer, const V3: bool>(
         &mut self,
         i: usize,
         a: usize,
@@ -86,7 +86,7 @@ impl Trial<'_> {
             );
         }
         if self.acts[a].consented == self.s.actions[a].actor_mask {
-            self.start_action(
+            self.start_action::<O, V3>(
                 a,
                 day,
                 Cursor::Review {

@@ -106,7 +106,7 @@ impl Trial<'_> {
                     );
                 }
                 if done == day {
-                    self.complete(a, day, cursor, rng, obs);
+                    self.complete::<O, true>(a, day, cursor, rng, obs);
                 } else if done <= self.plan.horizon {
                     self.queue.push(key(done, step::DONE, a as u64));
                 }
