@@ -8,7 +8,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use negsim::engine::{Trial, TrialResult};
 use negsim::output::{Columns, RunDir};
-use negsim::run::{Plan, Point, execute};
+use negsim::runs::run::{Plan, Point, execute};
 use negsim::{Scenario, rng, scenario};
 use std::hint::black_box;
 

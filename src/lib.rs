@@ -27,10 +27,7 @@
 //! | [`duration`] | how long an action takes once started |
 //! | [`engine`] | one trial: the day loop, trust, reviews, shocks (skip-ahead and literal) |
 //! | [`rng`] | the seeding rule: one ChaCha8 stream per trial |
-//! | [`sweep`] | which points a run visits: grids, ranges, Latin hypercubes |
-//! | [`run`] | the Monte Carlo runner: batches on every core, written in order |
-//! | [`study`] | study files: a whole what-if study as one reviewed TOML file |
-//! | [`shard`] | one run cut into contiguous blocks for a cluster, and joined again byte for byte |
+//! | [`runs`] | runs and designs: sweeps, Latin hypercubes, studies, the runner, shards |
 //! | [`stats`] | constant-memory summaries: exact quantiles, Wilson intervals |
 //! | [`output`] | `trials.csv`, `summary.csv`, `actions.csv`, `points.csv`, `manifest.json` |
 //! | [`report`] | pictures of a finished run: SVG charts and a self-contained HTML page |
@@ -67,12 +64,9 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod rng;
-pub mod run;
+pub mod runs;
 pub mod scenario;
-pub mod shard;
 pub mod stats;
-pub mod study;
-pub mod sweep;
 pub mod trace;
 
 pub use error::{Error, Result};

@@ -3,7 +3,7 @@
 //! different what-ifs do not land in one folder. A study's folder is named after the study.
 
 use negsim::output::manifest::sha256_hex;
-use negsim::sweep::Design;
+use negsim::runs::sweep::Design;
 use std::path::{Path, PathBuf};
 
 /// The longest default folder name, in bytes; a longer one keeps its start and ends in a

@@ -27,7 +27,7 @@ pub fn run(args: MergeArgs) -> Result<()> {
         return check(&args.dirs);
     }
     let out = args.out.expect("clap requires --out without --check");
-    let m = negsim::shard::merge(&args.dirs, &out, args.force, std::env::args().collect())?;
+    let m = negsim::runs::shard::merge(&args.dirs, &out, args.force, std::env::args().collect())?;
     let trials = m
         .outputs
         .iter()
@@ -47,7 +47,7 @@ fn check(dirs: &[PathBuf]) -> Result<()> {
     let mut finished = Vec::new();
     let mut problems = Vec::new();
     for d in dirs {
-        match negsim::shard::read_manifest(d) {
+        match negsim::runs::shard::read_manifest(d) {
             Ok(_) => finished.push(d.clone()),
             Err(e) => problems.push(e.to_string()),
         }
@@ -58,7 +58,7 @@ fn check(dirs: &[PathBuf]) -> Result<()> {
             problems.join("\n  ")
         )));
     }
-    let (set, _) = negsim::shard::inspect(&finished)?;
+    let (set, _) = negsim::runs::shard::inspect(&finished)?;
     let mut corrupt = Vec::new();
     for (k, d) in set.present.iter().enumerate() {
         if let Some(d) = d {

@@ -8,8 +8,8 @@ use negsim::output::manifest::{
     SweepInfo, now, sha256_hex,
 };
 use negsim::output::{Columns, RunDir};
-use negsim::run::{MAX_THREADS, Plan, Precision, execute};
-use negsim::sweep::{Design, Sweep, Vary, space};
+use negsim::runs::run::{MAX_THREADS, Plan, Precision, execute};
+use negsim::runs::sweep::{Design, Sweep, Vary, space};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -104,7 +104,7 @@ pub fn run(args: RunArgs) -> Result<()> {
         )));
     }
     let study = match &args.study {
-        Some(p) => Some(negsim::study::load(p)?),
+        Some(p) => Some(negsim::runs::study::load(p)?),
         None => None,
     };
     let st = study.as_ref().map(|s| s.study.clone()).unwrap_or_default();
@@ -169,7 +169,7 @@ pub fn run(args: RunArgs) -> Result<()> {
         other => return Err(Error::Usage(format!("--design `{other}`: use grid or lhs"))),
     };
     let shard = match &args.shard {
-        Some(s) => Some(negsim::shard::parse(s)?),
+        Some(s) => Some(negsim::runs::shard::parse(s)?),
         None => None,
     };
     if shard.is_some() && !precision.is_empty() {
@@ -212,7 +212,7 @@ pub fn run(args: RunArgs) -> Result<()> {
     // Every point compiled once now (a bad value fails before anything is written); only
     // point 0 and a few probes are kept, the run compiles each point again when it gets there.
     let probes = sweep_points.validate()?;
-    for w in negsim::sweep::ineffective(&varies, &probes) {
+    for w in negsim::runs::sweep::ineffective(&varies, &probes) {
         eprintln!("warning: {w}");
     }
     let params: Vec<String> = varies.iter().map(|v| v.path.to_string()).collect();
@@ -264,7 +264,7 @@ pub fn run(args: RunArgs) -> Result<()> {
 
     let total_pairs = n_points * trials;
     let shard_info = shard.map(|(k, n)| {
-        let (a, b) = negsim::shard::pairs(k, n, total_pairs);
+        let (a, b) = negsim::runs::shard::pairs(k, n, total_pairs);
         ShardInfo {
             index: k,
             count: n,
@@ -291,7 +291,7 @@ pub fn run(args: RunArgs) -> Result<()> {
         b.build()
             .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?
     };
-    negsim::run::check_precision(&columns, &precision)?;
+    negsim::runs::run::check_precision(&columns, &precision)?;
     // Everything is valid: only now is the folder looked at, and locked.
     let dir = RunDir::open(&out)?;
     // A job array may be resubmitted: a shard already finished is left alone, once its files
@@ -299,7 +299,7 @@ pub fn run(args: RunArgs) -> Result<()> {
     if let Some(si) = &shard_info
         && !args.force
         && dir.contents()?.finished
-        && let Ok(m) = negsim::shard::read_manifest(&out)
+        && let Ok(m) = negsim::runs::shard::read_manifest(&out)
         && m.run_id == run_id
         && m.shard
             .as_ref()
@@ -363,7 +363,7 @@ pub fn run(args: RunArgs) -> Result<()> {
         started_at,
         finished_at: now(),
     };
-    negsim::shard::write_manifest(&dir, &manifest)?;
+    negsim::runs::shard::write_manifest(&dir, &manifest)?;
     let secs = clock.elapsed().as_secs_f64();
     eprintln!(
         "negsim: {} trials of {} ({} point{}) in {:.2} s ({:.0} trials/s) -> {}",

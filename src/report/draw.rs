@@ -362,7 +362,7 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
         out.push(if v.abs() < step * 1e-9 {
             0.0
         } else {
-            crate::sweep::tidy(v)
+            crate::runs::sweep::tidy(v)
         });
         k += 1.0;
     }

@@ -16,7 +16,7 @@
 
 use crate::error::{Error, Result};
 use crate::rng;
-use crate::run::Point;
+use crate::runs::run::Point;
 use crate::scenario::{Document, Override, ParamPath};
 use rand::seq::SliceRandom;
 
@@ -391,7 +391,7 @@ impl Sweep<'_> {
     }
 }
 
-impl crate::run::Points for Sweep<'_> {
+impl crate::runs::run::Points for Sweep<'_> {
     fn count(&self) -> u64 {
         self.space.len()
     }

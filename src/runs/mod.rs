@@ -1,0 +1,13 @@
+//! Runs and designs: which points a run visits, and how its trials are run, cut and joined.
+//!
+//! | module | what it is |
+//! |---|---|
+//! | [`sweep`] | which points a run visits: grids, ranges, Latin hypercubes |
+//! | [`run`] | the Monte Carlo runner: batches on every core, written in order |
+//! | [`study`] | study files: a whole what-if study as one reviewed TOML file |
+//! | [`shard`] | one run cut into contiguous blocks for a cluster, and joined again byte for byte |
+
+pub mod run;
+pub mod shard;
+pub mod study;
+pub mod sweep;
