@@ -196,6 +196,22 @@ fn day(d: Option<u32>) -> Value {
 }
 
 impl Observable {
+    /// Whether `trials.csv` always has it as a column (`outcome`, `end_day`, `collapsed_by`,
+    /// `actions_done`, `phase.<id>.done_day`, `quantity.<unit>`, `party.<id>.delays`), so
+    /// `--observe` adds no column for it.
+    pub fn in_trials_csv(&self) -> bool {
+        matches!(
+            self,
+            Observable::Outcome
+                | Observable::EndDay
+                | Observable::CollapsedBy
+                | Observable::ActionsDone
+                | Observable::PhaseDoneDay { .. }
+                | Observable::Quantity { .. }
+                | Observable::PartyDelays { .. }
+        )
+    }
+
     /// What kind of value it takes.
     pub fn kind(&self) -> Kind {
         match self {

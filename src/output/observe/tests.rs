@@ -25,7 +25,7 @@ fn obs(name: &str, s: &Scenario) -> Observable {
 fn rows(s: &Scenario, r: &TrialResult, trial: u64) -> (Vec<(String, String)>, Vec<Vec<String>>) {
     let c = Columns::new(s, &[]);
     let mut t = trials::header(&c).into_bytes();
-    push_row(&mut t, b"0,", trial, r, s, &DateTable::new(s));
+    push_row(&mut t, b"0,", trial, r, s, &DateTable::new(s), &[]);
     let mut rd = csv::Reader::from_reader(&t[..]);
     let head: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
     let rec = rd.records().next().unwrap().unwrap();
