@@ -105,7 +105,7 @@ fn the_bundled_design_runs_sharded_and_merges_to_the_unsharded_run() {
     for f in ["trials.csv", "summary.csv", "points.csv", "actions.csv"] {
         assert!(read(&full, f) == read(&merged, f), "{f} differs");
     }
-    assert_eq!(read(&full, "points.csv").lines().count(), 7);
+    assert_eq!(read(&full, "points.csv").lines().count(), 41);
 }
 
 #[test]
