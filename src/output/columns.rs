@@ -110,3 +110,53 @@ impl Columns {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_header_tail_with_observed_columns_reads_back() {
+        let s =
+            crate::scenario::from_str(crate::scenario::DEFAULT_SCENARIO, "default.toml").unwrap();
+        let names: Vec<String> = [
+            "quantity.t HFO@2008-06-30",
+            "end_day",
+            "party.DPRK.walkout_day",
+            "action.us-delisting.late",
+            "party.DPRK.walkout_day",
+        ]
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+        let c = Columns::new(&s, &[]).observing(&s, &names).unwrap();
+        assert_eq!(
+            c.observe,
+            [
+                "quantity.t HFO@2008-06-30",
+                "party.DPRK.walkout_day",
+                "action.us-delisting.late"
+            ]
+        );
+        let header = crate::output::trials::header(&c);
+        let cols: Vec<&str> = header.trim_end().split(',').collect();
+        let mut back = Columns {
+            params: vec![],
+            phases: vec![],
+            units: vec![],
+            parties: vec![],
+            actions: c.actions.clone(),
+            observe: vec![],
+        };
+        back.read_header_tail(cols[7..].iter().copied()).unwrap();
+        assert_eq!(back, c);
+        assert!(back.read_header_tail(["end_date"]).is_err());
+        let e = Columns::new(&s, &[])
+            .observing(&s, &["nope".into()])
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("--observe nope: unknown observable `nope`")
+        );
+    }
+}

@@ -185,3 +185,33 @@ fn bad_design_files_name_the_file_line_and_column() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot go with --vary"));
 }
+
+#[test]
+fn a_study_takes_a_design_file_relative_to_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("designs")).unwrap();
+    fs::write(
+        tmp.path().join("designs/pts.csv"),
+        "party.DPRK.compliance\n0.2\n0.8\n",
+    )
+    .unwrap();
+    let study = tmp.path().join("s.toml");
+    fs::write(
+        &study,
+        "[study]\ntrials = 3\ndesign = \"file:designs/pts.csv\"\nobserve = [\"party.DPRK.walkout_day\"]\nout = \"o\"\n",
+    )
+    .unwrap();
+    ok(&["run", "--study", study.to_str().unwrap()]);
+    let out = tmp.path().join("o");
+    assert_eq!(
+        read(&out, "points.csv"),
+        "point,party.DPRK.compliance,trials\n0,0.2,3\n1,0.8,3\n"
+    );
+    assert!(
+        read(&out, "trials.csv")
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",party.DPRK.walkout_day")
+    );
+}
