@@ -27,9 +27,9 @@
 //! | [`duration`] | how long an action takes once started |
 //! | [`engine`] | one trial: the day loop, trust, reviews, shocks (skip-ahead and literal) |
 //! | [`rng`] | the seeding rule: one ChaCha8 stream per trial |
-//! | [`runs`] | runs and designs: sweeps, Latin hypercubes, studies, the runner, shards |
+//! | [`runs`] | runs and designs: sweeps, Latin hypercubes, design files, studies, the runner, shards |
 //! | [`stats`] | constant-memory summaries: exact quantiles, Wilson intervals |
-//! | [`output`] | `trials.csv`, `summary.csv`, `actions.csv`, `points.csv`, `manifest.json` |
+//! | [`output`] | `trials.csv`, `summary.csv`, `actions.csv`, `points.csv`, `manifest.json`; the observables (`output::observe`) |
 //! | [`report`] | pictures of a finished run: SVG charts and a self-contained HTML page |
 //! | [`inspect`] | `negsim check`: a scenario described for a reader, and warnings for what is legal but suspicious |
 //! | [`trace`] | `negsim trace`: one trial replayed, its events as a dated timeline or CSV |

@@ -5,11 +5,14 @@
 //! `--force`; a folder with CSV files but no manifest holds an unfinished run, also kept
 //! unless `--force` is given. [`rundir`] guards the folder (one writer, nothing foreign
 //! replaced), [`verify`](mod@verify) checks a finished run against its manifest.
+//! [`observe`] names every per-trial quantity (docs/MODEL.md 5.2), for `--observe` columns
+//! and calibration targets.
 
 pub mod actions;
 pub mod columns;
 pub mod lock;
 pub mod manifest;
+pub mod observe;
 pub mod points;
 pub mod rundir;
 pub mod summary;

@@ -50,6 +50,14 @@ const SKIPS: &[(&str, &str)] = &[
         "takes minutes (ABC by sequential Monte Carlo); calibration has its own tests",
     ),
     ("pip install", "needs Python"),
+    (
+        "python3 -c \"from SALib",
+        "needs the Python packages (python/requirements-dev.txt)",
+    ),
+    (
+        "python3 -c \"import csv; import numpy as np; from SALib",
+        "needs the Python packages (python/requirements-dev.txt)",
+    ),
     ("maturin", "needs Python and maturin"),
 ];
 
