@@ -162,6 +162,24 @@ criterion_group!(benches, sweep_vs_one_point);
 fn main() {
     if let Ok(spec) = std::env::var("NEGSIM_POINT_SETUP") {
         let (what, n) = spec.split_once(':').expect("NEGSIM_POINT_SETUP=<what>:<n>");
+        if what == "run" {
+            // `run:<n>`: the first n points of the sweep, 10 trials each, end to end.
+            let doc = document();
+            let varies = varies();
+            let params: Vec<String> = varies.iter().map(|v| v.path.to_string()).collect();
+            let sweep = Sweep::new(
+                &doc,
+                &varies,
+                space(&varies, Design::Grid, 1, &[false, false]).expect("space"),
+            )
+            .expect("sweep");
+            let n: u64 = n.parse().expect("a count");
+            let points: Vec<_> = (0..n).map(|i| sweep.build(i).expect("point")).collect();
+            let columns = Columns::new(&points[0].scenario, &params);
+            let tmp = tempfile::tempdir().expect("temporary folder");
+            run(&points, &columns, 10, tmp.path());
+            return;
+        }
         setup(what, n.parse().expect("a count"));
         return;
     }

@@ -366,7 +366,16 @@ fn flush_point(
     stats.total_trials += n;
     let mut buf = Vec::new();
     summ.push_rows(&mut buf, &lp.prefix, c);
-    w.rows[1] += summ.rows(c).len() as u64;
+    // Count the rows written (newlines outside quoted fields: a unit may hold anything)
+    // rather than compute them again, which cost as much as writing them.
+    let mut quoted = false;
+    w.rows[1] += buf
+        .iter()
+        .filter(|&&b| {
+            quoted ^= b == b'"';
+            b == b'\n' && !quoted
+        })
+        .count() as u64;
     w.summary.write_all(&buf).map_err(io(dir, "summary.csv"))?;
     let mut buf = Vec::new();
     points::push_row(&mut buf, &lp.prefix, n);
