@@ -59,6 +59,7 @@ pub mod duration;
 pub mod engine;
 pub mod error;
 pub mod graph;
+pub mod inference;
 pub mod inspect;
 pub mod model;
 pub mod output;

@@ -1,0 +1,1 @@
+//! The calibration folder (docs/MODEL.md 6.8).
