@@ -3,10 +3,12 @@
 //! | module | what it is |
 //! |---|---|
 //! | [`sweep`] | which points a run visits: grids, ranges, Latin hypercubes |
+//! | [`points`] | cheap points: a compiled base patched to each point's values, never re-parsed |
 //! | [`run`] | the Monte Carlo runner: batches on every core, written in order |
 //! | [`study`] | study files: a whole what-if study as one reviewed TOML file |
 //! | [`shard`] | one run cut into contiguous blocks for a cluster, and joined again byte for byte |
 
+pub mod points;
 pub mod run;
 pub mod shard;
 pub mod study;
