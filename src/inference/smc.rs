@@ -112,7 +112,7 @@ pub fn run<S: Simulator + ?Sized>(sim: &S, st: &Settings) -> Result<Smc> {
         let (_, cov) = weighted_covariance(&z, &w, d);
         let kernel = Kernel::new(&cov, 2.0, &widths);
         let proposal_kernel = match st.mutation {
-            Mutation::NarrowKernel => kernel.scaled(1.0 / 25.0),
+            Mutation::NarrowKernel => kernel.scaled(1e-4),
             _ => kernel.clone(),
         };
         let cumulative: Vec<f64> = w
