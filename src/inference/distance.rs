@@ -153,7 +153,12 @@ phase = "p"
         assert_eq!(day(toml::Value::Integer(7)).unwrap(), Value::Number(7.0));
         assert_eq!(day("never".into()).unwrap(), Value::Missing);
         assert!(day("2007-10-02".into()).is_err());
-        assert!(day("2009-01-01".into()).unwrap_err().to_string().contains("horizon"));
+        assert!(
+            day("2009-01-01".into())
+                .unwrap_err()
+                .to_string()
+                .contains("horizon")
+        );
         assert!(day(toml::Value::Float(2.5)).is_err());
         let out = Observable::parse("outcome", &s).unwrap();
         assert!(parse_observed(&out, &"finished".into(), &s).is_err());

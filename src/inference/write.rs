@@ -115,7 +115,8 @@ pub fn posterior_csv(post: &Posterior) -> Vec<u8> {
 
 /// The bytes of `generations.csv`.
 pub fn generations_csv(post: &Posterior) -> Vec<u8> {
-    let mut b = b"generation,tolerance,proposals,accepted,acceptance,ess,trials,outside_prior\n".to_vec();
+    let mut b =
+        b"generation,tolerance,proposals,accepted,acceptance,ess,trials,outside_prior\n".to_vec();
     for g in &post.generations {
         push_u64(&mut b, g.generation);
         b.push(b',');
@@ -188,11 +189,26 @@ pub fn write(
     started_at: String,
 ) -> Result<()> {
     let mut outputs = vec![
-        put(dir, "posterior.csv", &posterior_csv(post), post.particles.len() as u64)?,
-        put(dir, "generations.csv", &generations_csv(post), post.generations.len() as u64)?,
+        put(
+            dir,
+            "posterior.csv",
+            &posterior_csv(post),
+            post.particles.len() as u64,
+        )?,
+        put(
+            dir,
+            "generations.csv",
+            &generations_csv(post),
+            post.generations.len() as u64,
+        )?,
     ];
     if c.setup.history_matching.is_some() {
-        outputs.push(put(dir, "history.csv", &history_csv(post), post.waves.len() as u64)?);
+        outputs.push(put(
+            dir,
+            "history.csv",
+            &history_csv(post),
+            post.waves.len() as u64,
+        )?);
     }
     if c.predictive_trials > 0 {
         let pdir = RunDir::prepare(&dir.path().join(PREDICTIVE), true)?;
@@ -226,7 +242,10 @@ pub fn write(
         },
         stop_reason: post.stop_reason.as_str().into(),
         generations: post.generations.len(),
-        final_tolerance: post.generations.last().map_or(f64::INFINITY, |g| g.tolerance),
+        final_tolerance: post
+            .generations
+            .last()
+            .map_or(f64::INFINITY, |g| g.tolerance),
         trials: post.trials,
         predictive: PredictiveInfo {
             folder: PREDICTIVE.into(),

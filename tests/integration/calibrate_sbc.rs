@@ -120,7 +120,11 @@ fn analytic(particles: usize, mutation: Mutation) -> (Posterior, f64, f64) {
     assert_eq!(last.tolerance, 0.0, "{:?}", post.generations);
     assert!(post.particles.iter().all(|p| p.distance == 0.0));
     let n = ess(&post);
-    let mut v: Vec<(f64, f64)> = post.particles.iter().map(|p| (p.values[0], p.weight)).collect();
+    let mut v: Vec<(f64, f64)> = post
+        .particles
+        .iter()
+        .map(|p| (p.values[0], p.weight))
+        .collect();
     v.sort_by(|x, y| x.0.total_cmp(&y.0));
     let mut acc = 0.0;
     let mut d: f64 = 0.0;
@@ -159,7 +163,10 @@ fn one_action_posterior_is_beta_2_4() {
     let mean = a / (a + b);
     let sd = (a * b / ((a + b).powi(2) * (a + b + 1.0))).sqrt();
     let m = post.mean(0);
-    assert!((m - mean).abs() < 4.0 * sd / n.sqrt(), "mean {m} vs {mean} (ESS {n})");
+    assert!(
+        (m - mean).abs() < 4.0 * sd / n.sqrt(),
+        "mean {m} vs {mean} (ESS {n})"
+    );
     for q in [0.25, 0.5, 0.75] {
         let x = post.quantile(0, q);
         let f = beta_cdf(x, 2, 4);
@@ -201,7 +208,9 @@ fn sbc(m: u64, particles: u64, l: u64, mutation: Mutation, seed: u64) -> (f64, f
     let mut counts = vec![0u64; if l == 0 { 10 } else { (l + 1) as usize }];
     let mut draws = rng::trial_rng(seed, 0);
     for rep in 0..m {
-        let truth: Vec<f64> = (0..1).map(|_| 0.05 + 0.9 * rng::uniform(&mut draws)).collect();
+        let truth: Vec<f64> = (0..1)
+            .map(|_| 0.05 + 0.9 * rng::uniform(&mut draws))
+            .collect();
         let overrides: Vec<Override> = paths
             .iter()
             .zip(&truth)
@@ -255,7 +264,9 @@ fn sbc(m: u64, particles: u64, l: u64, mutation: Mutation, seed: u64) -> (f64, f
             let mut rank = 0;
             for _ in 0..l {
                 let u = rng::uniform(&mut draws) * cumulative[cumulative.len() - 1];
-                let j = cumulative.partition_point(|c| *c <= u).min(cumulative.len() - 1);
+                let j = cumulative
+                    .partition_point(|c| *c <= u)
+                    .min(cumulative.len() - 1);
                 if post.particles[j].values[k] < *t {
                     rank += 1;
                 }

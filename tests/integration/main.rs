@@ -5,6 +5,7 @@
 
 mod allocation;
 mod bounds;
+mod calibrate;
 mod calibrate_sbc;
 mod cli_run;
 mod common;
