@@ -62,6 +62,9 @@ pub struct Smc {
     pub trials: u64,
 }
 
+/// A simulated proposal: its `z`, its values, its outside-prior redraws, its distance.
+type Simulated = (Vec<f64>, Vec<f64>, u64, f64);
+
 /// How a generation ended.
 enum Outcome {
     Complete(Vec<Particle>, u64, u64),
@@ -188,7 +191,7 @@ fn generation<S: Simulator + ?Sized>(
     let (mut proposals, mut outside) = (0u64, 0u64);
     let mut next = 0u64;
     loop {
-        let block: Vec<Result<(Vec<f64>, Vec<f64>, u64, f64)>> = (next..next + BLOCK)
+        let block: Vec<Result<Simulated>> = (next..next + BLOCK)
             .into_par_iter()
             .map(|i| {
                 let mut r = rng::calibration_rng(st.seed, stage, i);
