@@ -262,11 +262,11 @@ pub fn write(
 }
 
 /// Prepare `dir` ([`RunDir::prepare`]: refused when it holds a finished or unfinished run,
-/// unless `force`) and [`write`] a calibration into it: the call for a caller without the
+/// unless `force`) and [`write`](fn@write) a calibration into it: the call for a caller without the
 /// command line (the Python package).
 ///
 /// # Errors
-/// As [`RunDir::prepare`] and [`write`].
+/// As [`RunDir::prepare`] and [`write`](fn@write).
 pub fn write_folder(
     c: &Calibration,
     post: &Posterior,
