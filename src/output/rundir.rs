@@ -62,7 +62,7 @@ fn is_negsim_entry(dir: &Path, name: &str) -> bool {
 }
 
 /// A `report/` folder holding only what `negsim report` writes: SVG charts, `report.html`,
-/// their temporaries.
+/// a calibration's `fit.csv`, their temporaries.
 fn is_report_dir(p: &Path) -> bool {
     let Ok(rd) = fs::read_dir(p) else {
         return false;
@@ -74,7 +74,8 @@ fn is_report_dir(p: &Path) -> bool {
             .and_then(|x| x.strip_suffix(".partial"))
             .unwrap_or(&n)
             .to_string();
-        e.file_type().is_ok_and(|t| t.is_file()) && (n.ends_with(".svg") || n.ends_with(".html"))
+        e.file_type().is_ok_and(|t| t.is_file())
+            && (n.ends_with(".svg") || n.ends_with(".html") || n == "fit.csv")
     })
 }
 

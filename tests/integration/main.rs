@@ -13,6 +13,7 @@ mod history;
 mod inspect;
 mod readme;
 mod report;
+mod report_calibration;
 mod rules;
 mod rules03;
 mod safety;
