@@ -103,7 +103,10 @@ pub fn parse_observed(
         }
         (Kind::Day, T::Integer(i)) => check_day(*i as f64, horizon, &format!("day {i}")),
         (Kind::Day, T::Float(x)) if x.fract() == 0.0 => check_day(*x, horizon, &format!("day {x}")),
-        (Kind::Day, _) => Err("this observable is a day: give a date YYYY-MM-DD, a whole day number, or \"never\"".into()),
+        (Kind::Day, _) => Err(
+            "this observable is a day: give a date YYYY-MM-DD, a whole day number, or \"never\""
+                .into(),
+        ),
         (Kind::Number, T::Integer(i)) => Ok(Observed::Number(*i as f64)),
         (Kind::Number, T::Float(x)) if x.is_finite() => Ok(Observed::Number(*x)),
         (Kind::Number, _) => Err("this observable is a number: give a finite number".into()),

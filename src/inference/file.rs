@@ -156,8 +156,8 @@ impl Calibration {
             label: &label,
             text,
         };
-        let raw: FileRaw = toml::from_str(text)
-            .map_err(|e| ctx.err(e.span(), e.message().trim().to_string()))?;
+        let raw: FileRaw =
+            toml::from_str(text).map_err(|e| ctx.err(e.span(), e.message().trim().to_string()))?;
         let cal = raw.calibration.get_ref();
         let base = path.parent().unwrap_or(Path::new(""));
         let scenario_file = base.join(cal.scenario.get_ref());
@@ -373,7 +373,8 @@ fn read_target(ctx: &Ctx, o: &ObserveRaw, s: &Scenario) -> Result<Target> {
 fn read_prior(ctx: &Ctx, p: &Spanned<PriorRaw>, doc: &Document) -> Result<Prior> {
     let r = p.get_ref();
     let span = r.path.span();
-    let path = ParamPath::parse(r.path.get_ref()).map_err(|e| ctx.at(span.clone(), "prior path", e))?;
+    let path =
+        ParamPath::parse(r.path.get_ref()).map_err(|e| ctx.at(span.clone(), "prior path", e))?;
     doc.check_path(&path)
         .map_err(|e| ctx.at(span.clone(), "prior path", e))?;
     let (kind, range) = match (&r.uniform, &r.log_uniform) {
@@ -391,7 +392,10 @@ fn read_prior(ctx: &Ctx, p: &Spanned<PriorRaw>, doc: &Document) -> Result<Prior>
     let &[lo, hi] = v.as_slice() else {
         return Err(ctx.err(
             rs,
-            format!("prior on `{path}`: the range is [lo, hi], two numbers; {} given", v.len()),
+            format!(
+                "prior on `{path}`: the range is [lo, hi], two numbers; {} given",
+                v.len()
+            ),
         ));
     };
     if !(lo.is_finite() && hi.is_finite() && lo < hi) {

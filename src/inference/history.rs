@@ -92,7 +92,12 @@ pub fn run<S: Simulator + ?Sized>(
             .par_iter()
             .enumerate()
             .map(|(i, z)| {
-                let x: Vec<f64> = setup.priors.iter().zip(z).map(|(p, z)| p.value(*z)).collect();
+                let x: Vec<f64> = setup
+                    .priors
+                    .iter()
+                    .zip(z)
+                    .map(|(p, z)| p.value(*z))
+                    .collect();
                 (0..hm.trials)
                     .map(|t| {
                         sim.distance(&x, rng::calibration_trial(stage, i as u64 * hm.trials + t))

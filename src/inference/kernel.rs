@@ -66,7 +66,12 @@ impl Kernel {
     pub fn perturb(&self, center: &[f64], rng: &mut TrialRng) -> Vec<f64> {
         let e: Vec<f64> = (0..self.d).map(|_| StandardNormal.sample(rng)).collect();
         (0..self.d)
-            .map(|a| center[a] + (0..=a).map(|b| self.chol[a * self.d + b] * e[b]).sum::<f64>())
+            .map(|a| {
+                center[a]
+                    + (0..=a)
+                        .map(|b| self.chol[a * self.d + b] * e[b])
+                        .sum::<f64>()
+            })
             .collect()
     }
 

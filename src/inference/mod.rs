@@ -282,7 +282,11 @@ pub fn run_abc<S: Simulator + ?Sized>(sim: &S, setup: &Setup, progress: bool) ->
 /// # Errors
 /// [`Error::Usage`] for a thread count of 0 or above 1024, or a budget too small; the error of
 /// a proposal the scenario rejects.
-pub fn calibrate(config: &Calibration, threads: Option<usize>, progress: bool) -> Result<Posterior> {
+pub fn calibrate(
+    config: &Calibration,
+    threads: Option<usize>,
+    progress: bool,
+) -> Result<Posterior> {
     let sim = simulate::ScenarioSimulator::new(config)?;
     with_threads(threads, || run_abc(&sim, &config.setup, progress))
 }
@@ -291,7 +295,10 @@ pub fn calibrate(config: &Calibration, threads: Option<usize>, progress: bool) -
 ///
 /// # Errors
 /// [`Error::Usage`] for 0 threads or more than [`crate::runs::run::MAX_THREADS`].
-pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+pub fn with_threads<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
     match threads {
         None => f(),
         Some(t) if t == 0 || t > crate::runs::run::MAX_THREADS => Err(Error::Usage(format!(

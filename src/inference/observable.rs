@@ -150,8 +150,7 @@ impl Observable {
                         )
                     }
                     "quantity" => Observable::Quantity(
-                        find(s.units.iter().map(String::as_str).collect(), rest)
-                            .ok_or_else(bad)?,
+                        find(s.units.iter().map(String::as_str).collect(), rest).ok_or_else(bad)?,
                     ),
                     "party" => {
                         let (id, field) = rest.rsplit_once('.').ok_or_else(bad)?;

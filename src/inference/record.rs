@@ -183,7 +183,10 @@ log_uniform = [0.05, 1]
         let files = write_record(&dir, &cal).unwrap();
         assert_eq!(
             files,
-            vec![("observed.csv".to_string(), 3), ("priors.csv".to_string(), 2)]
+            vec![
+                ("observed.csv".to_string(), 3),
+                ("priors.csv".to_string(), 2)
+            ]
         );
         let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
         assert_eq!(

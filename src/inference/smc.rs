@@ -180,7 +180,9 @@ fn generation<S: Simulator + ?Sized>(
     let most = if g == 0 {
         u64::MAX
     } else {
-        (n as f64 / st.stop.min_acceptance).ceil().min(u64::MAX as f64) as u64
+        (n as f64 / st.stop.min_acceptance)
+            .ceil()
+            .min(u64::MAX as f64) as u64
     };
     let mut accepted: Vec<Particle> = Vec::with_capacity(n);
     let (mut proposals, mut outside) = (0u64, 0u64);

@@ -39,7 +39,9 @@ const TRIALS: [(&str, u32, &str, &str, u32); 10] = [
 ];
 
 fn posterior() -> String {
-    let mut s = String::from("party.A.compliance,shock.s.rate_per_year,action.x.lag_days,weight,distance\n");
+    let mut s = String::from(
+        "party.A.compliance,shock.s.rate_per_year,action.x.lag_days,weight,distance\n",
+    );
     for i in 0..50u32 {
         let a = 0.3 + 0.2 * f64::from(i % 10) / 10.0;
         let r = 0.5 * 1.05f64.powi(i as i32 % 20);
@@ -152,7 +154,10 @@ fn fit_table_numbers_on_a_hand_made_calibration() {
     assert_eq!(fit, want);
     let md = s.fit_markdown.expect("a calibration has a fit table");
     assert!(md.contains("| `action.x.done_day` (scale 5) | 2007-10-13 | 35.0% | 2007-10-13 | 2007-10-08 to never | 60.0% |"), "{md}");
-    assert!(md.contains("| `outcome` (scale 0.5) | completed |  | completed (60%) |  | 60.0% |"), "{md}");
+    assert!(
+        md.contains("| `outcome` (scale 0.5) | completed |  | completed (60%) |  | 60.0% |"),
+        "{md}"
+    );
     assert!(md.contains("**40.0%**"), "{md}");
     let page = std::fs::read_to_string(&s.html).unwrap();
     assert!(page.contains("A did x, 13 October 2007"));
@@ -167,7 +172,10 @@ fn every_calibration_chart_is_svg_and_inlined() {
     let out = dir.to_str().unwrap();
     let done = negsim().args(["report", out]).assert().success();
     let stdout = String::from_utf8(done.get_output().stdout.clone()).unwrap();
-    assert!(stdout.contains("| observed fact | observed | percentile |"), "{stdout}");
+    assert!(
+        stdout.contains("| observed fact | observed | percentile |"),
+        "{stdout}"
+    );
     let report = dir.join("report");
     let mut svgs: Vec<String> = std::fs::read_dir(&report)
         .unwrap()
@@ -200,8 +208,14 @@ fn every_calibration_chart_is_svg_and_inlined() {
             .filter(|n| n.has_tag_name("text"))
             .filter_map(|n| n.text())
             .collect();
-        assert!(texts.len() > 3, "{name}: a title and labelled axes, got {texts:?}");
-        assert!(page.contains(&format!("href=\"{name}\"")), "page lacks {name}");
+        assert!(
+            texts.len() > 3,
+            "{name}: a title and labelled axes, got {texts:?}"
+        );
+        assert!(
+            page.contains(&format!("href=\"{name}\"")),
+            "page lacks {name}"
+        );
     }
     let texts = |n: &str| std::fs::read_to_string(report.join(n)).unwrap();
     assert!(texts("predictive-party-a-walkout-day.svg").contains("never"));
@@ -222,7 +236,9 @@ fn a_calibration_that_does_not_verify_is_refused() {
     let dir = t.path().join("changed");
     build(&dir, None);
     let p = dir.join("posterior.csv");
-    let text = std::fs::read_to_string(&p).unwrap().replacen("0.3,", "0.4,", 1);
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replacen("0.3,", "0.4,", 1);
     std::fs::write(&p, text).unwrap();
     let e = negsim::report::write_report(&dir).unwrap_err().to_string();
     assert!(e.contains("posterior.csv") && e.contains("SHA-256"), "{e}");
@@ -235,7 +251,9 @@ fn a_calibration_that_does_not_verify_is_refused() {
     let dir = t.path().join("predictive-changed");
     build(&dir, None);
     let p = dir.join("predictive/trials.csv");
-    let text = std::fs::read_to_string(&p).unwrap().replacen(",200,", ",201,", 1);
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replacen(",200,", ",201,", 1);
     std::fs::write(&p, text).unwrap();
     let e = negsim::report::write_report(&dir).unwrap_err().to_string();
     assert!(e.contains("trials.csv") && e.contains("predictive"), "{e}");

@@ -338,11 +338,7 @@ impl Fit {
             _ => Some((s.below as f64 + 0.5 * s.ties as f64) / s.n.max(1) as f64),
         };
         let quantiles = if f.numeric() {
-            match (
-                s.quantile(f, 0.05),
-                s.quantile(f, 0.5),
-                s.quantile(f, 0.95),
-            ) {
+            match (s.quantile(f, 0.05), s.quantile(f, 0.5), s.quantile(f, 0.95)) {
                 (Some(a), Some(b), Some(c)) => Some([a, b, c]),
                 _ => None,
             }
@@ -418,7 +414,9 @@ impl Fit {
             push_f64(&mut b, x);
             String::from_utf8(b).unwrap_or_default()
         };
-        let ci = |c: Option<(f64, f64)>| c.map_or(",".into(), |(a, b)| format!("{},{}", f64s(a), f64s(b)));
+        let ci = |c: Option<(f64, f64)>| {
+            c.map_or(",".into(), |(a, b)| format!("{},{}", f64s(a), f64s(b)))
+        };
         for (k, f) in self.facts.iter().enumerate() {
             let r = self.row(k);
             let observed = match &f.observed {
@@ -428,7 +426,12 @@ impl Fit {
             };
             let q = match (r.quantiles, &r.mode) {
                 (Some([a, b, c]), _) => {
-                    format!("{},{},{}", f.value_cell(a), f.value_cell(b), f.value_cell(c))
+                    format!(
+                        "{},{},{}",
+                        f.value_cell(a),
+                        f.value_cell(b),
+                        f.value_cell(c)
+                    )
                 }
                 (None, Some((w, _))) => format!(",{},", crate::output::csv_field(w)),
                 _ => ",,".into(),

@@ -53,7 +53,12 @@ pub fn chart(cal: &CalibrationData) -> Result<Option<Chart>> {
         .filter(|r| r.acceptance > 0.0)
         .map(|r| (r.generation as f64, r.acceptance.log10()))
         .collect();
-    let a_lo = acc.iter().map(|a| a.1).fold(0.0, f64::min).floor().min(-1.0);
+    let a_lo = acc
+        .iter()
+        .map(|a| a.1)
+        .fold(0.0, f64::min)
+        .floor()
+        .min(-1.0);
     let aticks: Vec<(f64, String)> = ((a_lo as i32)..=0)
         .map(|e| (f64::from(e), pct(10f64.powi(e), (-e - 2).max(0) as usize)))
         .collect();
@@ -67,7 +72,10 @@ pub fn chart(cal: &CalibrationData) -> Result<Option<Chart>> {
             .margin(14)
             .x_label_area_size(40)
             .y_label_area_size(72)
-            .build_cartesian_2d(KeyAxis::new(gx0, gx1, keys.clone()), KeyAxis::new(0.0, t_max, tt))?;
+            .build_cartesian_2d(
+                KeyAxis::new(gx0, gx1, keys.clone()),
+                KeyAxis::new(0.0, t_max, tt),
+            )?;
         c.configure_mesh()
             .bold_line_style(GRID)
             .light_line_style(TRANSPARENT)
@@ -98,7 +106,10 @@ pub fn chart(cal: &CalibrationData) -> Result<Option<Chart>> {
             .axis_desc_style(desc_font())
             .label_style(label_font())
             .draw()?;
-        c.draw_series(LineSeries::new(acc.iter().copied(), COLLAPSED.stroke_width(2)))?;
+        c.draw_series(LineSeries::new(
+            acc.iter().copied(),
+            COLLAPSED.stroke_width(2),
+        ))?;
         c.draw_series(acc.iter().map(|&p| Circle::new(p, 4, COLLAPSED.filled())))?;
         Ok(())
     })?;

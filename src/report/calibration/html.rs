@@ -144,12 +144,7 @@ fn manifest_table(cal: &CalibrationData, out: &mut String) {
 
 /// The page.
 pub fn page(cal: &CalibrationData, charts: &[Chart]) -> String {
-    let get = |k: &str| {
-        cal.manifest
-            .get(k)
-            .and_then(scalar)
-            .unwrap_or_default()
-    };
+    let get = |k: &str| cal.manifest.get(k).and_then(scalar).unwrap_or_default();
     let file = cal
         .manifest
         .get("calibration")

@@ -35,7 +35,10 @@ pub fn chart(cal: &CalibrationData) -> Result<Option<Chart>> {
     }
     let file = "pairs.svg".to_string();
     let top = top(cal);
-    let title = format!("Posterior pairs of the {} most narrowed parameters", top.len());
+    let title = format!(
+        "Posterior pairs of the {} most narrowed parameters",
+        top.len()
+    );
     let caption = format!(
         "Pairwise scatter plots of {} (ranked by how much the posterior narrowed against the prior: posterior over prior standard deviation {}); dots sized and shaded by weight{}, histograms on the diagonal.",
         top.iter()
@@ -80,7 +83,10 @@ pub fn chart(cal: &CalibrationData) -> Result<Option<Chart>> {
                     .margin(6)
                     .x_label_area_size(if last_row { 34 } else { 18 })
                     .y_label_area_size(if first_col { 46 } else { 8 })
-                    .build_cartesian_2d(KeyAxis::new(bx0, bx1, xt.iter().map(|t| t.0).collect()), 0.0..y_max)?;
+                    .build_cartesian_2d(
+                        KeyAxis::new(bx0, bx1, xt.iter().map(|t| t.0).collect()),
+                        0.0..y_max,
+                    )?;
                 let mut mesh = c.configure_mesh();
                 mesh.disable_mesh()
                     .axis_style(INK)

@@ -82,7 +82,10 @@ pub fn bins(cal: &CalibrationData, k: usize) -> Vec<(f64, f64, f64, f64)> {
     let mut w = vec![0.0; nb];
     for (x, wt) in cal.values.iter().zip(&cal.weights) {
         let z = p.z(x[k]);
-        let i = edges.partition_point(|e| *e <= z).saturating_sub(1).min(nb - 1);
+        let i = edges
+            .partition_point(|e| *e <= z)
+            .saturating_sub(1)
+            .min(nb - 1);
         w[i] += wt;
     }
     let width = hi - lo;
@@ -165,61 +168,63 @@ pub fn chart(cal: &CalibrationData, k: usize, file: String) -> Result<Chart> {
     let y_max = (top * 1.15).max(0.01);
     let (x0, x1) = (bins[0].0, bins[bins.len() - 1].1);
     let ticks = axis_ticks(p, 8);
-    let svg = render(&file, (WIDTH, HEIGHT), |root| {
-        let keys = ticks.iter().map(|t| t.0).collect();
-        let mut chart = ChartBuilder::on(root)
-            .caption(&title, title_font())
-            .margin(18)
-            .x_label_area_size(56)
-            .y_label_area_size(72)
-            .build_cartesian_2d(KeyAxis::new(x0, x1, keys), 0.0..y_max)?;
-        let fmt_x = |x: &f64| lookup(&ticks, *x);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(INK)
-            .x_desc(axis_desc(p))
-            .y_desc("share of posterior weight per bin (%)")
-            .x_label_formatter(&fmt_x)
-            .y_label_formatter(&|y| pct(*y, 0))
-            .axis_desc_style(desc_font())
-            .label_style(label_font())
-            .draw()?;
-        chart
-            .draw_series(
-                bins.iter()
-                    .map(|&(a, b, y, _)| Rectangle::new([(a, 0.0), (b, y)], ACCENT.mix(0.8).filled())),
-            )?
-            .label("posterior")
-            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], ACCENT.filled()));
-        let mut prior_line = Vec::new();
-        for &(a, b, _, pr) in &bins {
-            prior_line.push((a, pr));
-            prior_line.push((b, pr));
-        }
-        chart
-            .draw_series(DashedLineSeries::new(prior_line, 8, 5, INK.stroke_width(2)))?
-            .label("prior")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], INK.stroke_width(2)));
-        let zs = [p.z(q05), p.z(q50), p.z(q95)];
-        chart
-            .draw_series(zs.iter().enumerate().map(|(i, &z)| {
-                let w = if i == 1 { 3 } else { 1 };
-                PathElement::new(vec![(z, 0.0), (z, y_max)], COLLAPSED.stroke_width(w))
-            }))?
-            .label("median and 90% interval")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], COLLAPSED.stroke_width(3)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(GRID)
-            .label_font(label_font())
-            .draw()?;
-        Ok(())
-    })?;
+    let svg =
+        render(&file, (WIDTH, HEIGHT), |root| {
+            let keys = ticks.iter().map(|t| t.0).collect();
+            let mut chart = ChartBuilder::on(root)
+                .caption(&title, title_font())
+                .margin(18)
+                .x_label_area_size(56)
+                .y_label_area_size(72)
+                .build_cartesian_2d(KeyAxis::new(x0, x1, keys), 0.0..y_max)?;
+            let fmt_x = |x: &f64| lookup(&ticks, *x);
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .bold_line_style(GRID)
+                .light_line_style(TRANSPARENT)
+                .axis_style(INK)
+                .x_desc(axis_desc(p))
+                .y_desc("share of posterior weight per bin (%)")
+                .x_label_formatter(&fmt_x)
+                .y_label_formatter(&|y| pct(*y, 0))
+                .axis_desc_style(desc_font())
+                .label_style(label_font())
+                .draw()?;
+            chart
+                .draw_series(bins.iter().map(|&(a, b, y, _)| {
+                    Rectangle::new([(a, 0.0), (b, y)], ACCENT.mix(0.8).filled())
+                }))?
+                .label("posterior")
+                .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], ACCENT.filled()));
+            let mut prior_line = Vec::new();
+            for &(a, b, _, pr) in &bins {
+                prior_line.push((a, pr));
+                prior_line.push((b, pr));
+            }
+            chart
+                .draw_series(DashedLineSeries::new(prior_line, 8, 5, INK.stroke_width(2)))?
+                .label("prior")
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], INK.stroke_width(2)));
+            let zs = [p.z(q05), p.z(q50), p.z(q95)];
+            chart
+                .draw_series(zs.iter().enumerate().map(|(i, &z)| {
+                    let w = if i == 1 { 3 } else { 1 };
+                    PathElement::new(vec![(z, 0.0), (z, y_max)], COLLAPSED.stroke_width(w))
+                }))?
+                .label("median and 90% interval")
+                .legend(|(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], COLLAPSED.stroke_width(3))
+                });
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperRight)
+                .background_style(WHITE.mix(0.9))
+                .border_style(GRID)
+                .label_font(label_font())
+                .draw()?;
+            Ok(())
+        })?;
     Ok(Chart {
         file,
         title,

@@ -22,7 +22,10 @@ fn value_bars(s: &FactStats) -> Vec<(f64, f64, f64)> {
         return Vec::new();
     };
     if v.len() <= 40 {
-        let gap = v.windows(2).map(|w| w[1].0 - w[0].0).fold(f64::INFINITY, f64::min);
+        let gap = v
+            .windows(2)
+            .map(|w| w[1].0 - w[0].0)
+            .fold(f64::INFINITY, f64::min);
         let gap = if gap.is_finite() { gap } else { 1.0 };
         let w = gap * 0.8;
         v.iter()
@@ -39,7 +42,13 @@ fn value_bars(s: &FactStats) -> Vec<(f64, f64, f64)> {
             .iter()
             .enumerate()
             .filter(|(_, c)| **c > 0)
-            .map(|(i, c)| (lo + step * i as f64, lo + step * (i + 1) as f64, *c as f64 / n))
+            .map(|(i, c)| {
+                (
+                    lo + step * i as f64,
+                    lo + step * (i + 1) as f64,
+                    *c as f64 / n,
+                )
+            })
             .collect()
     }
 }
@@ -82,7 +91,13 @@ pub fn chart(cal: &CalibrationData, k: usize, file: String) -> Result<Chart> {
     })
 }
 
-fn numeric(cal: &CalibrationData, f: &Fact, s: &FactStats, file: &str, title: &str) -> Result<String> {
+fn numeric(
+    cal: &CalibrationData,
+    f: &Fact,
+    s: &FactStats,
+    file: &str,
+    title: &str,
+) -> Result<String> {
     let bars = value_bars(s);
     let obs = match f.observed {
         Obs::Number(x) => Some(x),
@@ -103,7 +118,11 @@ fn numeric(cal: &CalibrationData, f: &Fact, s: &FactStats, file: &str, title: &s
     let slot_w = (hi - lo) * 0.06;
     let never_x = hi + pad + slot_w;
     let x0 = lo - pad;
-    let x1 = if with_never { never_x + slot_w } else { hi + pad };
+    let x1 = if with_never {
+        never_x + slot_w
+    } else {
+        hi + pad
+    };
     let never_share = s.missing as f64 / s.n.max(1) as f64;
     let top = bars
         .iter()
@@ -158,7 +177,10 @@ fn numeric(cal: &CalibrationData, f: &Fact, s: &FactStats, file: &str, title: &s
         if with_never {
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(never_x - slot_w / 2.0, 0.0), (never_x + slot_w / 2.0, never_share)],
+                    [
+                        (never_x - slot_w / 2.0, 0.0),
+                        (never_x + slot_w / 2.0, never_share),
+                    ],
                     STALLED.filled(),
                 )))?
                 .label(format!("did not happen ({})", pct(never_share, 1)))
@@ -171,7 +193,9 @@ fn numeric(cal: &CalibrationData, f: &Fact, s: &FactStats, file: &str, title: &s
                 COLLAPSED.stroke_width(3),
             )))?
             .label("observed")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], COLLAPSED.stroke_width(3)));
+            .legend(|(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], COLLAPSED.stroke_width(3))
+            });
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
@@ -207,7 +231,12 @@ fn words(f: &Fact, s: &FactStats, file: &str, title: &str) -> Result<String> {
         .enumerate()
         .map(|(i, c)| (i as f64 + 0.5, c.0.clone()))
         .collect();
-    let y_max = cats.iter().map(|c| c.1).fold(0.0, f64::max).mul_add(1.15, 0.0).clamp(0.02, 1.03);
+    let y_max = cats
+        .iter()
+        .map(|c| c.1)
+        .fold(0.0, f64::max)
+        .mul_add(1.15, 0.0)
+        .clamp(0.02, 1.03);
     render(file, (WIDTH, HEIGHT), |root| {
         let keys = ticks.iter().map(|t| t.0).collect();
         let mut chart = ChartBuilder::on(root)
@@ -244,7 +273,9 @@ fn words(f: &Fact, s: &FactStats, file: &str, title: &str) -> Result<String> {
                 COLLAPSED.stroke_width(3),
             )))?
             .label("observed")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], COLLAPSED.stroke_width(3)));
+            .legend(|(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], COLLAPSED.stroke_width(3))
+            });
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)

@@ -43,7 +43,11 @@ pub struct PriorRow {
 impl PriorRow {
     /// The coordinate in which the prior is flat: `x`, or `ln x` for a log-uniform one.
     pub fn z(&self, x: f64) -> f64 {
-        if self.log { x.max(f64::MIN_POSITIVE).ln() } else { x }
+        if self.log {
+            x.max(f64::MIN_POSITIVE).ln()
+        } else {
+            x
+        }
     }
 
     /// The natural value of a coordinate.
@@ -198,7 +202,7 @@ fn read_priors(dir: &Path) -> Result<Vec<PriorRow>> {
         };
         let low: f64 = num(&path, line, "low", &rec[2])?;
         let high: f64 = num(&path, line, "high", &rec[3])?;
-        if !(low < high) || (log && low <= 0.0) {
+        if low.partial_cmp(&high) != Some(std::cmp::Ordering::Less) || (log && low <= 0.0) {
             return Err(refused(
                 &path,
                 format!("line {line}: [{low}, {high}] is not a valid range"),
@@ -232,13 +236,7 @@ fn read_facts(dir: &Path) -> Result<Vec<Fact>> {
         let rec = rec.map_err(|e| refused(&path, e))?;
         let line = i as u64 + 2;
         let fact = Fact::from_row(
-            &rec[0],
-            &rec[1],
-            &rec[2],
-            &rec[3],
-            &rec[4],
-            &rec[5],
-            &rec[6],
+            &rec[0], &rec[1], &rec[2], &rec[3], &rec[4], &rec[5], &rec[6],
         )
         .map_err(|m| refused(&path, format!("line {line}: {m}")))?;
         out.push(fact);
@@ -268,7 +266,10 @@ fn read_posterior(dir: &Path, priors: &[PriorRow]) -> Result<Particles> {
         }
         let w: f64 = num(&path, line, "weight", &rec[k])?;
         if !(w.is_finite() && w >= 0.0) {
-            return Err(refused(&path, format!("line {line}: weight {w} is not >= 0")));
+            return Err(refused(
+                &path,
+                format!("line {line}: weight {w} is not >= 0"),
+            ));
         }
         values.push(v);
         weights.push(w);
@@ -300,7 +301,12 @@ fn read_generations(dir: &Path) -> Result<Vec<GenerationRow>> {
     let cols: Vec<usize> = want
         .iter()
         .map(|n| {
-            col(n).ok_or_else(|| refused(&path, format!("no `{n}` column (expected {})", want.join(", "))))
+            col(n).ok_or_else(|| {
+                refused(
+                    &path,
+                    format!("no `{n}` column (expected {})", want.join(", ")),
+                )
+            })
         })
         .collect::<Result<_>>()?;
     let mut out = Vec::new();
@@ -358,7 +364,10 @@ fn read_predictive(dir: &Path, facts: &[Fact]) -> Result<(Vec<FactStats>, u64, u
         if start.is_none() {
             let d: i64 = num(&path, line, "end_day", &rec[end_day])?;
             let date = NaiveDate::parse_from_str(&rec[end_date], "%Y-%m-%d").map_err(|_| {
-                refused(&path, format!("line {line}: bad end_date `{}`", &rec[end_date]))
+                refused(
+                    &path,
+                    format!("line {line}: bad end_date `{}`", &rec[end_date]),
+                )
             })?;
             start = date.checked_sub_signed(chrono::Duration::days(d));
         }
