@@ -15,22 +15,10 @@
 //! same rule. At tolerance 0 every observation must match exactly, as with a sum or a Euclidean
 //! norm, so the exact-posterior checks do not depend on this choice.
 
-use super::observable::{Kind, Observable, Value};
 use crate::engine::TrialResult;
+use crate::error::Result;
 use crate::model::Scenario;
-
-/// What was observed.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Observed {
-    /// A day number (from a date or a day) or a number.
-    Number(f64),
-    /// The event did not happen (`value = "never"`).
-    Never,
-    /// A word.
-    Word(String),
-    /// A flag.
-    Flag(bool),
-}
+use crate::output::observe::{Observable, Value};
 
 /// One historical fact to match.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,8 +27,8 @@ pub struct Target {
     pub name: String,
     /// The observable.
     pub observable: Observable,
-    /// What was observed.
-    pub observed: Observed,
+    /// What was observed: [`Value::Missing`] for `"never"`.
+    pub observed: Value,
     /// How far off counts as one unit of distance.
     pub scale: f64,
     /// The source of the fact, as written.
@@ -53,18 +41,14 @@ impl Target {
     /// The term of this observation for one trial's value.
     pub fn term(&self, v: &Value) -> f64 {
         let mismatch = |same: bool| if same { 0.0 } else { 1.0 / self.scale };
-        let day_kind = self.observable.kind() == Kind::Day;
+        let day = self.observable.is_day();
         match (&self.observed, v) {
-            (Observed::Number(o), Value::Number(x)) => (x - o).abs() / self.scale,
-            (Observed::Number(o), Value::Missing) if day_kind => {
-                (self.censored - o).abs() / self.scale
-            }
-            (Observed::Never, Value::Number(x)) if day_kind => {
-                (self.censored - x).abs() / self.scale
-            }
-            (Observed::Never, Value::Missing) => 0.0,
-            (Observed::Word(o), Value::Word(x)) => mismatch(o == x),
-            (Observed::Flag(o), Value::Flag(x)) => mismatch(o == x),
+            (Value::Number(o), Value::Number(x)) => (x - o).abs() / self.scale,
+            (Value::Number(o), Value::Missing) if day => (self.censored - o).abs() / self.scale,
+            (Value::Missing, Value::Number(x)) if day => (self.censored - x).abs() / self.scale,
+            (Value::Missing, Value::Missing) => 0.0,
+            (Value::Word(o), Value::Word(x)) => mismatch(o == x),
+            (Value::Flag(o), Value::Flag(x)) => mismatch(o == x),
             _ => mismatch(false),
         }
     }
@@ -78,62 +62,36 @@ pub fn distance(targets: &[Target], s: &Scenario, r: &TrialResult) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// Read an observed value as the observable's kind wants it: a day observable takes a date
-/// `YYYY-MM-DD` (counted from the scenario's start), a whole day number, or `"never"`; a number
-/// observable a number; a word observable one of `words`; a flag `true`/`false`.
+/// Read an observed value from the file as the observable's kind wants it
+/// ([`Observable::parse_value`]: a date `YYYY-MM-DD` or a whole day number for a day, a
+/// number, a word, `true`/`false`, or `"never"` for what may not happen), and refuse a day
+/// after the horizon, which no trial can reach.
 ///
 /// # Errors
-/// A message saying what would be valid.
-pub fn parse_observed(
-    v: &toml::Value,
-    kind: Kind,
-    words: &[String],
-    s: &Scenario,
-) -> Result<Observed, String> {
-    use toml::Value as T;
-    let horizon = f64::from(s.horizon);
-    match (kind, v) {
-        (Kind::Day, T::String(t)) if t == "never" => Ok(Observed::Never),
-        (Kind::Day, T::String(t)) => {
-            let date = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
-                format!("`{t}` is not a date YYYY-MM-DD, a day number or \"never\"")
-            })?;
-            let day = (date - s.start).num_days() as f64;
-            check_day(day, horizon, &format!("{t} (day {day})"))
+/// [`crate::Error::Usage`] saying what would be valid.
+pub fn parse_observed(o: &Observable, v: &toml::Value, s: &Scenario) -> Result<Value> {
+    let text = match v {
+        toml::Value::String(t) => t.clone(),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(x) => x.to_string(),
+        toml::Value::Boolean(b) => b.to_string(),
+        other => {
+            return Err(crate::Error::Usage(format!(
+                "a value is a string, a number or true/false, not {}",
+                other.type_str()
+            )));
         }
-        (Kind::Day, T::Integer(i)) => check_day(*i as f64, horizon, &format!("day {i}")),
-        (Kind::Day, T::Float(x)) if x.fract() == 0.0 => check_day(*x, horizon, &format!("day {x}")),
-        (Kind::Day, _) => Err(
-            "this observable is a day: give a date YYYY-MM-DD, a whole day number, or \"never\""
-                .into(),
-        ),
-        (Kind::Number, T::Integer(i)) => Ok(Observed::Number(*i as f64)),
-        (Kind::Number, T::Float(x)) if x.is_finite() => Ok(Observed::Number(*x)),
-        (Kind::Number, _) => Err("this observable is a number: give a finite number".into()),
-        (Kind::Word, T::String(t)) if t == "never" => Ok(Observed::Never),
-        (Kind::Word, T::String(t)) if words.contains(t) => Ok(Observed::Word(t.clone())),
-        (Kind::Word, _) => Err(format!(
-            "this observable is a word: give one of {} (or \"never\")",
-            words.join(", ")
-        )),
-        (Kind::Flag, T::Boolean(b)) => Ok(Observed::Flag(*b)),
-        (Kind::Flag, T::String(t)) if t == "true" || t == "false" => {
-            Ok(Observed::Flag(t == "true"))
-        }
-        (Kind::Flag, _) => Err("this observable is a flag: give true or false".into()),
+    };
+    let value = o.parse_value(s, &text)?;
+    if let (true, Value::Number(d)) = (o.is_day(), value)
+        && d > f64::from(s.horizon)
+    {
+        return Err(crate::Error::Usage(format!(
+            "`{text}` is day {d}, after the horizon (day {}): no trial can reach it; extend the horizon or observe \"never\"",
+            s.horizon
+        )));
     }
-}
-
-fn check_day(day: f64, horizon: f64, what: &str) -> Result<Observed, String> {
-    if day < 0.0 {
-        Err(format!("{what} is before the scenario's start (day 0)"))
-    } else if day > horizon {
-        Err(format!(
-            "{what} is after the horizon (day {horizon}): no trial can reach it; extend the horizon or observe \"never\""
-        ))
-    } else {
-        Ok(Observed::Number(day))
-    }
+    Ok(value)
 }
 
 #[cfg(test)]
@@ -158,10 +116,10 @@ party = "A"
 phase = "p"
 "#;
 
-    fn target(s: &Scenario, name: &str, observed: Observed, scale: f64) -> Target {
+    fn target(s: &Scenario, name: &str, observed: Value, scale: f64) -> Target {
         Target {
             name: name.into(),
-            observable: Observable::parse(s, name).unwrap(),
+            observable: Observable::parse(name, s).unwrap(),
             observed,
             scale,
             source: String::new(),
@@ -172,32 +130,39 @@ phase = "p"
     #[test]
     fn terms_scale_censor_and_match_words() {
         let s = scenario::from_str(TINY, "tiny.toml").unwrap();
-        let t = target(&s, "action.x.done_day", Observed::Number(10.0), 5.0);
+        let t = target(&s, "action.x.done_day", Value::Number(10.0), 5.0);
         assert_eq!(t.term(&Value::Number(20.0)), 2.0);
         assert_eq!(t.term(&Value::Missing), (101.0 - 10.0) / 5.0);
-        let n = target(&s, "action.x.done_day", Observed::Never, 1.0);
+        let n = target(&s, "action.x.done_day", Value::Missing, 1.0);
         assert_eq!(n.term(&Value::Missing), 0.0);
         assert_eq!(n.term(&Value::Number(100.0)), 1.0);
-        let w = target(&s, "outcome", Observed::Word("completed".into()), 0.5);
-        assert_eq!(w.term(&Value::Word("completed".into())), 0.0);
-        assert_eq!(w.term(&Value::Word("stalled".into())), 2.0);
-        let c = target(&s, "collapsed_by", Observed::Never, 1.0);
+        let w = target(&s, "outcome", Value::Word(0), 0.5);
+        assert_eq!(w.term(&Value::Word(0)), 0.0);
+        assert_eq!(w.term(&Value::Word(2)), 2.0);
+        let c = target(&s, "collapsed_by", Value::Missing, 1.0);
         assert_eq!(c.term(&Value::Missing), 0.0);
-        assert_eq!(c.term(&Value::Word("A".into())), 1.0);
+        assert_eq!(c.term(&Value::Word(1)), 1.0);
     }
 
     #[test]
     fn observed_values_are_read_by_kind() {
         let s = scenario::from_str(TINY, "tiny.toml").unwrap();
-        let day = |v: toml::Value| parse_observed(&v, Kind::Day, &[], &s);
-        assert_eq!(day("2007-10-13".into()), Ok(Observed::Number(10.0)));
-        assert_eq!(day(toml::Value::Integer(7)), Ok(Observed::Number(7.0)));
-        assert_eq!(day("never".into()), Ok(Observed::Never));
-        assert!(day("2007-10-02".into()).unwrap_err().contains("before"));
-        assert!(day("2009-01-01".into()).unwrap_err().contains("horizon"));
+        let o = Observable::parse("action.x.done_day", &s).unwrap();
+        let day = |v: toml::Value| parse_observed(&o, &v, &s);
+        assert_eq!(day("2007-10-13".into()).unwrap(), Value::Number(10.0));
+        assert_eq!(day(toml::Value::Integer(7)).unwrap(), Value::Number(7.0));
+        assert_eq!(day("never".into()).unwrap(), Value::Missing);
+        assert!(day("2007-10-02".into()).is_err());
+        assert!(
+            day("2009-01-01".into())
+                .unwrap_err()
+                .to_string()
+                .contains("horizon")
+        );
         assert!(day(toml::Value::Float(2.5)).is_err());
-        let words = vec!["completed".to_string()];
-        assert!(parse_observed(&"stalled".into(), Kind::Word, &words, &s).is_err());
-        assert!(parse_observed(&"x".into(), Kind::Number, &[], &s).is_err());
+        let out = Observable::parse("outcome", &s).unwrap();
+        assert!(parse_observed(&out, &"finished".into(), &s).is_err());
+        let n = Observable::parse("action.x.delays", &s).unwrap();
+        assert!(parse_observed(&n, &"never".into(), &s).is_err());
     }
 }

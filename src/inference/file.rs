@@ -4,12 +4,12 @@
 //! the line and column, the field at fault and what would be valid (exit code 2).
 
 use super::distance::{Target, parse_observed};
-use super::observable::Observable;
 use super::prior::{Prior, PriorKind};
 use super::{HistoryMatching, Mutation, Setup, Stop};
 use crate::error::{Error, Location, Result};
 use crate::model::Scenario;
 use crate::output::manifest::sha256_hex;
+use crate::output::observe::Observable;
 use crate::scenario::{Document, Override, ParamPath, line_col, read_input};
 use serde::Deserialize;
 use std::ops::Range;
@@ -343,10 +343,9 @@ fn read_hm(ctx: &Ctx, raw: Option<&Spanned<HmRaw>>) -> Result<Option<HistoryMatc
 fn read_target(ctx: &Ctx, o: &ObserveRaw, s: &Scenario) -> Result<Target> {
     let name = o.name.get_ref();
     let observable =
-        Observable::parse(s, name).map_err(|e| ctx.at(o.name.span(), "observe name", e))?;
-    let words = observable.words(s);
-    let observed = parse_observed(o.value.get_ref(), observable.kind(), &words, s)
-        .map_err(|m| ctx.err(Some(o.value.span()), format!("value of `{name}`: {m}")))?;
+        Observable::parse(name, s).map_err(|e| ctx.at(o.name.span(), "observe name", e))?;
+    let observed = parse_observed(&observable, o.value.get_ref(), s)
+        .map_err(|e| ctx.at(o.value.span(), &format!("value of `{name}`"), e))?;
     let scale = match &o.scale {
         None => 1.0,
         Some(x) => {

@@ -4,8 +4,8 @@
 //!
 //! Wave `w` draws a Latin hypercube of `points` points over the current box (in the sampler's
 //! coordinate `z`) from [`rng::calibration_rng`]`(seed, 2048 + w, 0)`, and runs `trials` trials
-//! at each (point `p`, trial `t`: trial stream [`rng::calibration_trial`]`(2048 + w, p * trials
-//! + t)`). The wave's tolerance is the larger of the target tolerance and the 5% quantile of all
+//! at each (point `p`, trial `t`: trial stream
+//! [`rng::calibration_trial`]`(2048 + w, p * trials + t)`). The wave's tolerance is the larger of the target tolerance and the 5% quantile of all
 //! its trials' distances; a point's score is the share of its trials within that tolerance,
 //! an estimate of the chance that one trial there matches the record. A point is kept when the
 //! upper end of its Wilson 95% interval reaches 1% of the best point's score; the next box is

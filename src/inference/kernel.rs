@@ -81,10 +81,8 @@ impl Kernel {
         let d = self.d;
         let mut y = vec![0.0; d];
         for a in 0..d {
-            let mut v = x[a] - center[a];
-            for b in 0..a {
-                v -= self.chol[a * d + b] * y[b];
-            }
+            let row = &self.chol[a * d..a * d + a];
+            let v = x[a] - center[a] - row.iter().zip(&y).map(|(l, y)| l * y).sum::<f64>();
             y[a] = v / self.chol[a * d + a];
         }
         -0.5 * y.iter().map(|v| v * v).sum::<f64>()

@@ -7,7 +7,6 @@
 //! |---|---|
 //! | [`file`] | the calibration file: `[calibration]`, `[[observe]]`, `[[prior]]`, validated into a [`Calibration`] |
 //! | [`prior`] | uniform and log-uniform priors, the sampler's coordinate, regions |
-//! | [`observable`] | the observables a fact names, evaluated on a trial |
 //! | [`distance`] | a trial against the record: scaled terms, censoring, their maximum |
 //! | [`kernel`] | the adaptive Gaussian perturbation kernel |
 //! | [`smc`] | the ABC-SMC loop: generations, tolerances, weights, stopping |
@@ -25,7 +24,6 @@ pub mod distance;
 pub mod file;
 pub mod history;
 pub mod kernel;
-pub mod observable;
 pub mod predictive;
 pub mod prior;
 pub mod record;
@@ -121,7 +119,8 @@ pub enum Mutation {
     None,
     /// Weights left equal: no `1 / sum_j w_j K(theta | theta_j)` correction.
     NoKernelCorrection,
-    /// Perturbations with 1/25 of the kernel's covariance, weighed as if with the full one.
+    /// Perturbations with 1e-4 of the kernel's covariance (a hundredth of its spread), weighed
+    /// as if with the full one.
     NarrowKernel,
 }
 

@@ -16,11 +16,12 @@
 //! Both are written through [`RunDir::create`] and [`RunDir::finish`], so they are hashed
 //! into the manifest like every other file.
 
-use super::distance::{Observed, Target};
+use super::distance::Target;
 use super::file::Calibration;
-use super::observable::Kind;
 use super::prior::{Prior, PriorKind};
 use crate::error::{Error, Result};
+use crate::model::Scenario;
+use crate::output::observe::{Kind, Value};
 use crate::output::{RunDir, csv_field, push_f64};
 use std::io::Write;
 
@@ -33,10 +34,11 @@ pub const OBSERVED_HEADER: &str = "name,kind,value,never,scale,censored,source";
 /// The header of `priors.csv`.
 pub const PRIORS_HEADER: &str = "path,distribution,low,high";
 
-/// The word `observed.csv` gives a kind.
-pub fn kind_word(k: Kind) -> &'static str {
-    match k {
-        Kind::Day => "day",
+/// The word `observed.csv` gives an observable's kind: `day` for a day number (which may be
+/// censored), else `number`, `word` or `flag`.
+pub fn kind_word(t: &Target) -> &'static str {
+    match t.observable.kind() {
+        Kind::Number if t.observable.is_day() => "day",
         Kind::Number => "number",
         Kind::Word => "word",
         Kind::Flag => "flag",
@@ -51,27 +53,23 @@ pub fn distribution_word(k: PriorKind) -> &'static str {
     }
 }
 
-/// One `observed.csv` row (with its newline).
-pub fn observed_row(t: &Target) -> Vec<u8> {
-    let kind = t.observable.kind();
+/// One `observed.csv` row (with its newline) of a target of scenario `s`.
+pub fn observed_row(s: &Scenario, t: &Target) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(csv_field(&t.name).as_bytes());
     out.push(b',');
-    out.extend_from_slice(kind_word(kind).as_bytes());
+    out.extend_from_slice(kind_word(t).as_bytes());
     out.push(b',');
-    match &t.observed {
-        Observed::Number(x) => push_f64(&mut out, *x),
-        Observed::Never => {}
-        Observed::Word(w) => out.extend_from_slice(csv_field(w).as_bytes()),
-        Observed::Flag(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-    }
+    let mut cell = Vec::new();
+    t.observable.push_cell(s, t.observed, &mut cell);
+    out.extend_from_slice(csv_field(&String::from_utf8_lossy(&cell)).as_bytes());
     out.push(b',');
-    let never = matches!(t.observed, Observed::Never);
+    let never = t.observed == Value::Missing;
     out.extend_from_slice(if never { b"true" } else { b"false" });
     out.push(b',');
     push_f64(&mut out, t.scale);
     out.push(b',');
-    if kind == Kind::Day {
+    if t.observable.is_day() {
         push_f64(&mut out, t.censored);
     }
     out.push(b',');
@@ -114,7 +112,11 @@ fn write_file(dir: &RunDir, name: &str, header: &str, rows: &[Vec<u8>]) -> Resul
 /// # Errors
 /// [`Error::Io`] when a file cannot be written.
 pub fn write_record(dir: &RunDir, cal: &Calibration) -> Result<Vec<(String, u64)>> {
-    let observed: Vec<Vec<u8>> = cal.targets.iter().map(observed_row).collect();
+    let observed: Vec<Vec<u8>> = cal
+        .targets
+        .iter()
+        .map(|t| observed_row(&cal.scenario, t))
+        .collect();
     let priors: Vec<Vec<u8>> = cal.setup.priors.iter().map(prior_row).collect();
     let n_obs = write_file(dir, RECORD_FILES[0], OBSERVED_HEADER, &observed)?;
     let n_pri = write_file(dir, RECORD_FILES[1], PRIORS_HEADER, &priors)?;

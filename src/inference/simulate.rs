@@ -9,13 +9,14 @@ use crate::engine::{Trial, TrialResult};
 use crate::error::Result;
 use crate::model::Scenario;
 use crate::rng::{self, TrialRng};
-use crate::scenario::{Document, Override, ParamPath};
+use crate::runs::points::PointBuilder;
+use crate::scenario::ParamPath;
+use std::sync::Arc;
 
 /// A calibration's scenario and record, as a [`Simulator`].
 #[derive(Debug, Clone)]
 pub struct ScenarioSimulator {
-    doc: Document,
-    paths: Vec<ParamPath>,
+    builder: PointBuilder,
     targets: Vec<Target>,
     master: TrialRng,
 }
@@ -24,11 +25,11 @@ impl ScenarioSimulator {
     /// The simulator of a calibration.
     ///
     /// # Errors
-    /// None today; kept fallible for the compiled-point builder.
+    /// As [`PointBuilder::new`] (a path that names no field).
     pub fn new(c: &Calibration) -> Result<Self> {
+        let paths: Vec<ParamPath> = c.setup.priors.iter().map(|p| p.path.clone()).collect();
         Ok(ScenarioSimulator {
-            doc: c.doc.clone(),
-            paths: c.setup.priors.iter().map(|p| p.path.clone()).collect(),
+            builder: PointBuilder::new(&c.doc, &paths)?,
             targets: c.targets.clone(),
             master: rng::master(c.setup.seed),
         })
@@ -38,17 +39,9 @@ impl ScenarioSimulator {
     ///
     /// # Errors
     /// The scenario's error for a value its rules reject.
+    /// A cheap point ([`PointBuilder::at`]): the compiled base patched where that is exact.
     pub fn point(&self, values: &[f64]) -> Result<Scenario> {
-        let overrides: Vec<Override> = self
-            .paths
-            .iter()
-            .zip(values)
-            .map(|(p, v)| Override {
-                path: p.clone(),
-                value: *v,
-            })
-            .collect();
-        self.doc.compile_with(&overrides)
+        Ok(self.builder.at(values)?.scenario)
     }
 
     /// Run trial `trial` at `values` and return its result with the scenario it ran.
@@ -56,9 +49,11 @@ impl ScenarioSimulator {
     /// # Errors
     /// As [`ScenarioSimulator::point`].
     pub fn trial(&self, values: &[f64], trial: u64) -> Result<(Scenario, TrialResult)> {
-        let s = self.point(values)?;
+        let point = self.builder.at(values)?;
+        let plan = self.builder.engine_plan(&point);
+        let s = point.scenario;
         let mut r = TrialResult::new(&s);
-        Trial::new(&s).run(&self.master, trial, &mut r);
+        Trial::with_plan(&s, Arc::clone(&plan)).run(&self.master, trial, &mut r);
         Ok((s, r))
     }
 }

@@ -62,6 +62,9 @@ pub struct Smc {
     pub trials: u64,
 }
 
+/// A simulated proposal: its `z`, its values, its outside-prior redraws, its distance.
+type Simulated = (Vec<f64>, Vec<f64>, u64, f64);
+
 /// How a generation ended.
 enum Outcome {
     Complete(Vec<Particle>, u64, u64),
@@ -112,7 +115,7 @@ pub fn run<S: Simulator + ?Sized>(sim: &S, st: &Settings) -> Result<Smc> {
         let (_, cov) = weighted_covariance(&z, &w, d);
         let kernel = Kernel::new(&cov, 2.0, &widths);
         let proposal_kernel = match st.mutation {
-            Mutation::NarrowKernel => kernel.scaled(1.0 / 25.0),
+            Mutation::NarrowKernel => kernel.scaled(1e-4),
             _ => kernel.clone(),
         };
         let cumulative: Vec<f64> = w
@@ -188,7 +191,7 @@ fn generation<S: Simulator + ?Sized>(
     let (mut proposals, mut outside) = (0u64, 0u64);
     let mut next = 0u64;
     loop {
-        let block: Vec<Result<(Vec<f64>, Vec<f64>, u64, f64)>> = (next..next + BLOCK)
+        let block: Vec<Result<Simulated>> = (next..next + BLOCK)
             .into_par_iter()
             .map(|i| {
                 let mut r = rng::calibration_rng(st.seed, stage, i);
