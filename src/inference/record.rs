@@ -1,4 +1,4 @@
-//! The record files of a calibration folder (docs/MODEL.md 6.9): `observed.csv`, the facts the
+//! The record files of a calibration folder (docs/MODEL.md 6.10): `observed.csv`, the facts the
 //! calibration matched, and `priors.csv`, the distributions it started from, so that the
 //! folder says what it was fitted to without the calibration file, and `negsim report` can
 //! draw priors and observed values from the folder alone.

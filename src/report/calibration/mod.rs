@@ -1,5 +1,5 @@
 //! The report of a calibration folder (`negsim report DIR` on the output of `negsim
-//! calibrate`, docs/MODEL.md 6.8): charts of the posterior against the priors and of the
+//! calibrate`, docs/MODEL.md 6.8, 6.10): charts of the posterior against the priors and of the
 //! posterior predictive run against the record, a fit table, and a self-contained page.
 //!
 //! | file | what it shows | from |

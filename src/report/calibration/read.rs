@@ -1,4 +1,4 @@
-//! Reading a calibration folder back (docs/MODEL.md 6.8, 6.9): it is verified first (the
+//! Reading a calibration folder back (docs/MODEL.md 6.8, 6.10): it is verified first (the
 //! folder against its manifest, `predictive/` against its own), then `priors.csv`,
 //! `observed.csv`, `posterior.csv` and `generations.csv` are read whole (they grow with the
 //! particles and generations, never with the trials), and `predictive/trials.csv` is streamed
