@@ -32,9 +32,15 @@ fn value_bars(s: &FactStats) -> Vec<(f64, f64, f64)> {
             .map(|&(x, c)| (x - w / 2.0, x + w / 2.0, c as f64 / n))
             .collect()
     } else {
-        let k = 30;
-        let step = (hi - lo) / k as f64;
-        let mut counts = vec![0u64; k];
+        // Whole numbers (days, counts) get bins a whole number wide, centred on the values.
+        let whole = v.iter().all(|x| x.0.fract() == 0.0);
+        let (start, step) = if whole {
+            (lo - 0.5, ((hi - lo + 1.0) / 30.0).ceil())
+        } else {
+            (lo, (hi - lo) / 30.0)
+        };
+        let k = (((hi - start) / step).floor() as usize + 1).min(31);
+        let (lo, mut counts) = (start, vec![0u64; k]);
         for (x, c) in v {
             counts[(((x - lo) / step) as usize).min(k - 1)] += c;
         }
@@ -196,9 +202,26 @@ fn numeric(
             .legend(|(x, y)| {
                 PathElement::new(vec![(x, y), (x + 16, y)], COLLAPSED.stroke_width(3))
             });
+        // The legend goes where the bars are lower.
+        let mid = (x0 + x1) / 2.0;
+        let left: f64 = bars
+            .iter()
+            .filter(|b| b.1 <= mid)
+            .map(|b| b.2)
+            .fold(0.0, f64::max);
+        let right = bars
+            .iter()
+            .filter(|b| b.0 > mid)
+            .map(|b| b.2)
+            .fold(if with_never { never_share } else { 0.0 }, f64::max);
+        let place = if left <= right {
+            SeriesLabelPosition::UpperLeft
+        } else {
+            SeriesLabelPosition::UpperRight
+        };
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(place)
             .background_style(WHITE.mix(0.9))
             .border_style(GRID)
             .label_font(label_font())
