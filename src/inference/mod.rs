@@ -5,14 +5,14 @@
 //!
 //! | module | what it is |
 //! |---|---|
-//! | [`file`] | the calibration file: `[calibration]`, `[[observe]]`, `[[prior]]`, validated into a [`Calibration`] |
+//! | [`file`](mod@file) | the calibration file: `[calibration]`, `[[observe]]`, `[[prior]]`, validated into a [`Calibration`] |
 //! | [`prior`] | uniform and log-uniform priors, the sampler's coordinate, regions |
 //! | [`distance`] | a trial against the record: scaled terms, censoring, their maximum |
 //! | [`kernel`] | the adaptive Gaussian perturbation kernel |
 //! | [`smc`] | the ABC-SMC loop: generations, tolerances, weights, stopping |
 //! | [`history`] | the optional history-matching waves that shrink the prior's box first |
 //! | [`simulate`] | the simulator: a scenario at a particle's values, one trial, its distance |
-//! | [`write`] | the calibration folder: `posterior.csv`, `generations.csv`, `manifest.json` |
+//! | [`write`](mod@write) | the calibration folder: `posterior.csv`, `generations.csv`, `manifest.json` |
 //! | [`predictive`] | the posterior predictive run, a normal run folder `predictive/` |
 //! | [`record`] | the record files: `observed.csv` (the facts) and `priors.csv` (the priors) |
 //!

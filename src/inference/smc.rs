@@ -321,3 +321,116 @@ fn report(st: &Settings, g: Option<&GenerationStats>, started: Instant) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{HistoryMatching, Prior, PriorKind, Setup, run_abc, with_threads};
+    use super::*;
+    use crate::scenario::ParamPath;
+
+    fn setup(hm: Option<HistoryMatching>) -> Setup {
+        Setup {
+            seed: 4,
+            particles: 200,
+            stop: Stop {
+                tolerance: 0.0,
+                min_acceptance: 1e-3,
+                max_trials: 2_000_000,
+            },
+            history_matching: hm,
+            priors: vec![Prior {
+                path: ParamPath::parse("party.A.compliance").unwrap(),
+                kind: PriorKind::Uniform,
+                lo: 0.0,
+                hi: 1.0,
+                whole: false,
+            }],
+            mutation: Mutation::None,
+        }
+    }
+
+    /// A toy simulator: a Bernoulli(p) count out of 10, observed 3: the exact posterior is
+    /// Beta(4, 8), mean 1/3.
+    fn binomial(values: &[f64], trial: u64) -> Result<f64> {
+        let mut r = rng::trial_rng(99, trial);
+        let k = (0..10).filter(|_| rng::uniform(&mut r) < values[0]).count();
+        Ok((k as f64 - 3.0).abs())
+    }
+
+    #[test]
+    fn toy_binomial_posterior_and_thread_independence() {
+        let s = setup(None);
+        let one = with_threads(Some(1), || run_abc(&binomial, &s, false)).unwrap();
+        let two = with_threads(Some(2), || run_abc(&binomial, &s, false)).unwrap();
+        assert_eq!(one.particles, two.particles);
+        assert_eq!(one.generations, two.generations);
+        assert_eq!(one.stop_reason, StopReason::Tolerance);
+        let ess = 1.0
+            / one
+                .particles
+                .iter()
+                .map(|p| p.weight * p.weight)
+                .sum::<f64>();
+        let sd = (4.0f64 * 8.0 / (144.0 * 13.0)).sqrt();
+        assert!(
+            (one.mean(0) - 1.0 / 3.0).abs() < 4.0 * sd / ess.sqrt(),
+            "{}",
+            one.mean(0)
+        );
+    }
+
+    #[test]
+    fn history_matching_keeps_the_plausible_region() {
+        let hm = HistoryMatching {
+            points: 20,
+            trials: 2000,
+            waves: 2,
+        };
+        let post = run_abc(&binomial, &setup(Some(hm)), false).unwrap();
+        assert_eq!(post.waves.len(), 2);
+        let (lo, hi) = post.waves[1].region[0];
+        assert!(
+            lo < 0.15 && hi > 0.55 && (lo > 0.0 || hi < 1.0),
+            "{lo} {hi}"
+        );
+        assert!(
+            post.particles
+                .iter()
+                .all(|p| p.values[0] >= lo && p.values[0] <= hi)
+        );
+        assert_eq!(post.generations[0].trials, 20 * 2000 * 2 + 200);
+    }
+
+    #[test]
+    fn budget_and_acceptance_stops_keep_the_last_complete_generation() {
+        let mut s = setup(None);
+        s.stop.max_trials = 500;
+        let post = run_abc(&binomial, &s, false).unwrap();
+        assert_eq!(post.stop_reason, StopReason::MaxTrials);
+        assert!(post.trials <= 500);
+        s.stop.max_trials = 100;
+        assert!(run_abc(&binomial, &s, false).is_err());
+        let mut s = setup(None);
+        s.stop.min_acceptance = 0.9;
+        let post = run_abc(&binomial, &s, false).unwrap();
+        assert_eq!(post.stop_reason, StopReason::MinAcceptance);
+    }
+
+    #[test]
+    fn next_tolerance_moves_down_or_to_the_target() {
+        let pop = |d: &[f64]| -> Vec<Particle> {
+            d.iter()
+                .map(|x| Particle {
+                    z: vec![0.0],
+                    values: vec![0.0],
+                    distance: *x,
+                    weight: 1.0 / d.len() as f64,
+                })
+                .collect()
+        };
+        assert_eq!(next_tolerance(&pop(&[1.0, 2.0, 3.0, 4.0]), 5.0, 0.0), 2.0);
+        assert_eq!(next_tolerance(&pop(&[2.0, 2.0, 2.0, 1.0]), 2.0, 0.0), 1.0);
+        assert_eq!(next_tolerance(&pop(&[2.0, 2.0]), 2.0, 0.5), 0.5);
+        assert_eq!(next_tolerance(&pop(&[0.1, 0.2]), 5.0, 0.5), 0.5);
+    }
+}

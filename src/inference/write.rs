@@ -260,3 +260,20 @@ pub fn write(
         .map_err(|e| Error::Usage(format!("cannot write the manifest: {e}")))?;
     dir.write_manifest_text(&(text + "\n"))
 }
+
+/// Prepare `dir` ([`RunDir::prepare`]: refused when it holds a finished or unfinished run,
+/// unless `force`) and [`write`](fn@write) a calibration into it: the call for a caller without the
+/// command line (the Python package).
+///
+/// # Errors
+/// As [`RunDir::prepare`] and [`write`](fn@write).
+pub fn write_folder(
+    c: &Calibration,
+    post: &Posterior,
+    dir: &std::path::Path,
+    force: bool,
+) -> Result<()> {
+    let started_at = now();
+    let d = RunDir::prepare(dir, force)?;
+    write(c, post, &d, rayon::current_num_threads(), started_at)
+}
