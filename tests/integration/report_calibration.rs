@@ -257,6 +257,12 @@ fn a_calibration_that_does_not_verify_is_refused() {
     std::fs::write(&p, text).unwrap();
     let e = negsim::report::write_report(&dir).unwrap_err().to_string();
     assert!(e.contains("trials.csv") && e.contains("predictive"), "{e}");
+    // No predictive run: nothing to compare with the record.
+    let dir = t.path().join("no-predictive");
+    build(&dir, None);
+    std::fs::remove_dir_all(dir.join("predictive")).unwrap();
+    let e = negsim::report::write_report(&dir).unwrap_err().to_string();
+    assert!(e.contains("predictive_trials > 0"), "{e}");
     // A record file the manifest does not list (so cannot vouch for).
     let dir = t.path().join("unlisted");
     build(&dir, Some("observed.csv"));

@@ -150,10 +150,8 @@ fn num<T: std::str::FromStr>(path: &Path, line: u64, col: &str, s: &str) -> Resu
 /// Verify the folder and its predictive run, and that the manifest lists every file read.
 fn verify_all(dir: &Path) -> Result<()> {
     let hint = "the calibration's files differ from its manifest, so no report is drawn; run the calibration again (--force), or `negsim verify` it";
-    let v = crate::output::verify(dir)?;
+    crate::output::verify(dir)?.into_result(&dir.display().to_string(), hint)?;
     let listed = listed_files(dir)?;
-    let v = v.into_result(&dir.display().to_string(), hint)?;
-    let _ = v;
     for f in READ_FILES {
         if !listed.iter().any(|l| l == f) {
             return Err(Error::Refused(format!(
@@ -163,6 +161,12 @@ fn verify_all(dir: &Path) -> Result<()> {
         }
     }
     let pred = dir.join(PREDICTIVE_DIR);
+    if !pred.is_dir() {
+        return Err(Error::Refused(format!(
+            "{}: no {PREDICTIVE_DIR}/ run (a calibration with predictive_trials = 0), so there is nothing to compare with the record; calibrate with predictive_trials > 0",
+            dir.display()
+        )));
+    }
     crate::output::verify(&pred)?.into_result(&pred.display().to_string(), hint)?;
     Ok(())
 }
