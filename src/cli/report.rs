@@ -1,4 +1,5 @@
-//! `negsim report DIR`: charts (SVG) and a self-contained HTML page from a finished run.
+//! `negsim report DIR`: charts (SVG) and a self-contained HTML page from a finished run, or
+//! from a calibration folder (then also its fit table, printed as Markdown).
 
 use clap::Args;
 use negsim::error::Result;
@@ -7,7 +8,7 @@ use std::path::PathBuf;
 /// Options of `negsim report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The output folder of a finished run (it holds manifest.json).
+    /// The output folder of a finished run or calibration (it holds manifest.json).
     pub dir: PathBuf,
 }
 
@@ -27,5 +28,9 @@ pub fn run(args: ReportArgs) -> Result<()> {
         s.charts,
         s.dir.display()
     );
+    // A calibration's fit table, as Markdown (for a README).
+    if let Some(table) = &s.fit_markdown {
+        println!("\n{table}");
+    }
     Ok(())
 }

@@ -14,6 +14,7 @@
 //! | [`simulate`] | the simulator: a scenario at a particle's values, one trial, its distance |
 //! | [`write`](mod@write) | the calibration folder: `posterior.csv`, `generations.csv`, `manifest.json` |
 //! | [`predictive`] | the posterior predictive run, a normal run folder `predictive/` |
+//! | [`record`] | the record files: `observed.csv` (the facts) and `priors.csv` (the priors) |
 //!
 //! [`calibrate`] is the whole computation in memory (what the Python package wraps);
 //! [`write::write`] puts a [`Posterior`] into a folder. [`run_abc`] runs the same algorithm
@@ -25,6 +26,7 @@ pub mod history;
 pub mod kernel;
 pub mod predictive;
 pub mod prior;
+pub mod record;
 pub mod simulate;
 pub mod smc;
 pub mod write;

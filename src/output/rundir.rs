@@ -28,7 +28,13 @@ pub const RUN_FILES: &[&str] = &[
 
 /// The files a calibration folder (`negsim calibrate`, docs/MODEL.md 6.8) may hold besides
 /// `manifest.json`.
-pub const CALIBRATION_FILES: &[&str] = &["posterior.csv", "generations.csv", "history.csv"];
+pub const CALIBRATION_FILES: &[&str] = &[
+    "posterior.csv",
+    "generations.csv",
+    "history.csv",
+    "observed.csv",
+    "priors.csv",
+];
 
 /// The run folder a calibration writes its posterior predictive run into.
 pub const PREDICTIVE: &str = "predictive";
@@ -80,7 +86,7 @@ fn is_run_dir(p: &Path) -> bool {
 }
 
 /// A `report/` folder holding only what `negsim report` writes: SVG charts, `report.html`,
-/// their temporaries.
+/// a calibration's `fit.csv`, their temporaries.
 fn is_report_dir(p: &Path) -> bool {
     let Ok(rd) = fs::read_dir(p) else {
         return false;
@@ -92,7 +98,8 @@ fn is_report_dir(p: &Path) -> bool {
             .and_then(|x| x.strip_suffix(".partial"))
             .unwrap_or(&n)
             .to_string();
-        e.file_type().is_ok_and(|t| t.is_file()) && (n.ends_with(".svg") || n.ends_with(".html"))
+        e.file_type().is_ok_and(|t| t.is_file())
+            && (n.ends_with(".svg") || n.ends_with(".html") || n == "fit.csv")
     })
 }
 

@@ -22,7 +22,7 @@ pub(crate) fn esc(s: &str) -> String {
     out
 }
 
-const CSS: &str = r#"
+pub(crate) const CSS: &str = r#"
 :root { --ink: #222; --muted: #5f6368; --line: #e3e5e8; --bg: #f5f6f8; --card: #fff;
         --completed: #2e7d32; --collapsed: #c62828; --stalled: #757575; --accent: #2166ac; }
 * { box-sizing: border-box; }
@@ -243,7 +243,7 @@ fn manifest_table(run: &RunData, out: &mut String) {
 }
 
 /// The `<svg>` of a chart, ready to inline: labelled for screen readers.
-fn inline_svg(c: &Chart) -> String {
+pub(crate) fn inline_svg(c: &Chart) -> String {
     let svg = c.svg.trim_start();
     let svg = svg
         .strip_prefix("<?xml")
@@ -358,7 +358,7 @@ pub fn page(run: &RunData, charts: &[Chart]) -> String {
     out
 }
 
-fn chart_id(c: &Chart) -> String {
+pub(crate) fn chart_id(c: &Chart) -> String {
     format!("chart-{}", c.file.trim_end_matches(".svg"))
 }
 

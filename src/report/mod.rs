@@ -23,6 +23,17 @@
 //!
 //! With a suspension, the page also has a table of lapses by action (see [`suspension`]).
 //!
+//! A calibration folder (the output of `negsim calibrate`, recognised by its `posterior.csv`)
+//! gets a report of its own, see [`calibration`]:
+//!
+//! | file | what it shows | from |
+//! |---|---|---|
+//! | `generations.svg` | tolerance and acceptance by generation | `generations.csv` |
+//! | `posterior-<path>.svg` | each prior's marginal posterior over the prior, median and 90% interval | `posterior.csv`, `priors.csv` |
+//! | `pairs.svg` | pairwise scatter plots of the (up to) four most narrowed parameters | `posterior.csv` |
+//! | `predictive-<name>.svg` | each fact's posterior predictive distribution, the observed value marked | `predictive/trials.csv`, `observed.csv` |
+//! | `fit.csv` | the fit table: percentiles, predictive medians and 90% intervals, shares within one scale, the joint match rate | `predictive/trials.csv` |
+//!
 //! In a sweep, the time, quantity and party charts show the first point, and say so in their
 //! titles. `trials.csv` is streamed: memory holds counts per day and per distinct quantity,
 //! never per trial (see [`read`]).
@@ -30,6 +41,7 @@
 //! The charts are drawn with `plotters` on its SVG backend; its text is `<text>` elements in a
 //! generic sans-serif font, so no font files or system libraries are needed.
 
+pub mod calibration;
 pub mod read;
 
 mod draw;
@@ -65,6 +77,8 @@ pub struct ReportSummary {
     pub html: PathBuf,
     /// How many charts.
     pub charts: usize,
+    /// For a calibration folder, its fit table as Markdown (see [`calibration::fit`]).
+    pub fit_markdown: Option<String>,
 }
 
 /// Every chart of a run, in page order.
@@ -109,7 +123,7 @@ fn clear_old(dir: &Path) -> Result<()> {
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let name = entry.file_name().to_string_lossy().to_string();
-        if name.ends_with(".svg") || name == REPORT_HTML {
+        if name.ends_with(".svg") || name == REPORT_HTML || name == calibration::FIT_CSV {
             let p = entry.path();
             fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
         }
@@ -119,7 +133,8 @@ fn clear_old(dir: &Path) -> Result<()> {
 
 /// Read the finished run in `run_dir` and write its report into `run_dir/report/`: one SVG
 /// file per chart and `report.html`, which inlines them all. An earlier report there is
-/// replaced.
+/// replaced. A calibration folder (one holding `posterior.csv`) gets the calibration report
+/// of [`calibration`], with `fit.csv`, and its fit table in [`ReportSummary::fit_markdown`].
 ///
 /// ```no_run
 /// let summary = negsim::report::write_report(std::path::Path::new("output/second-phase-2007"))?;
@@ -131,6 +146,9 @@ fn clear_old(dir: &Path) -> Result<()> {
 /// [`Error::Refused`] when `run_dir` holds no finished run (no `manifest.json`) or its files
 /// do not have the layout negsim writes; [`Error::Io`] when reading or writing fails.
 pub fn write_report(run_dir: &Path) -> Result<ReportSummary> {
+    if calibration::is_calibration(run_dir) {
+        return calibration::write(run_dir);
+    }
     let run = read_run(run_dir)?;
     let charts = charts(&run)?;
     let dir = run_dir.join(REPORT_DIR);
@@ -147,5 +165,6 @@ pub fn write_report(run_dir: &Path) -> Result<ReportSummary> {
         files,
         html,
         charts: charts.len(),
+        fit_markdown: None,
     })
 }

@@ -17,6 +17,7 @@ mod inspect;
 mod observe;
 mod readme;
 mod report;
+mod report_calibration;
 mod rules;
 mod rules03;
 mod safety;
