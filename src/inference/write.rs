@@ -202,6 +202,10 @@ pub fn write(
             post.generations.len() as u64,
         )?,
     ];
+    // What the folder was fitted to and from which priors, so it describes itself.
+    for (name, rows) in super::record::write_record(dir, c)? {
+        outputs.push(dir.output(&name, rows));
+    }
     if c.setup.history_matching.is_some() {
         outputs.push(put(
             dir,
