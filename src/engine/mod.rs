@@ -83,6 +83,7 @@ pub mod schedule;
 pub mod shocks;
 pub mod trial;
 pub mod trust;
+pub mod walkout;
 
 pub use trial::Trial;
 

@@ -76,6 +76,25 @@ impl Trust {
         &self.t
     }
 
+    /// The whole matrix, row-major, to change (the skip-ahead trial's bounded walkout check
+    /// applies losses itself, [`super::walkout::Walkout`]).
+    #[inline]
+    pub fn as_mut_slice(&mut self) -> &mut [f64] {
+        &mut self.t
+    }
+
+    /// The number of parties.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Whether there is no party.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
     /// Action `a` done: every non-actor `i` gains `g_i * (1 - T[i][j])` in each actor `j`.
     pub fn on_done(&mut self, s: &Scenario, a: &Action) {
         for (i, p) in s.parties.iter().enumerate() {
