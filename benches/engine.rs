@@ -12,6 +12,7 @@ use negsim::runs::run::{Plan, Point, execute};
 use negsim::{Scenario, rng, scenario};
 use std::hint::black_box;
 
+#[path = "support/generated.rs"]
 mod generated;
 use generated::generated;
 

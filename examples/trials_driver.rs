@@ -1,13 +1,13 @@
 //! A driver for instruction counts: `trials_driver N [scenario]` runs trials 0..N of the
 //! bundled default scenario (or the given file, or `gen:ACTIONS:PARTIES` for a generated
-//! scenario of `benches/generated.rs`) with seed 1 and prints how many completed.
+//! scenario of `benches/support/generated.rs`) with seed 1 and prints how many completed.
 //! Under `valgrind --tool=callgrind`, (instructions with 2N - instructions with N) / N is the
 //! cost of one trial (BENCHMARKS.md).
 
 use negsim::engine::{Outcome, Trial, TrialResult};
 use negsim::{rng, scenario};
 
-#[path = "../benches/generated.rs"]
+#[path = "../benches/support/generated.rs"]
 mod generated;
 
 fn main() -> negsim::Result<()> {

@@ -463,8 +463,10 @@ impl<'s> Trial<'s> {
         }
     }
 
-    /// One more condition of action `a` holds; when none is missing, it is due.
-    #[inline]
+    /// One more condition of action `a` holds; when none is missing, it is due. Always
+    /// inlined: most calls only count down, and a call's frame costs more than that; the
+    /// making due is a function of its own.
+    #[inline(always)]
     fn satisfy<O: Observer, const V3: bool>(
         &mut self,
         a: usize,
@@ -479,6 +481,7 @@ impl<'s> Trial<'s> {
         }
     }
 
+    #[inline(never)]
     fn make_due<O: Observer, const V3: bool>(
         &mut self,
         a: usize,

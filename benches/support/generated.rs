@@ -1,7 +1,8 @@
 //! Generated scenarios for the scaling benchmarks: any number of actions over any number of
 //! parties, with deadlines and a shock, so that a trial's cost can be measured as a scenario
-//! grows. Shared by `benches/engine.rs`, `benches/scaling.rs` and
-//! `examples/trials_driver.rs` (its `gen:ACTIONS:PARTIES` argument).
+//! grows. Shared by `benches/engine.rs`, `benches/scaling.rs` and `examples/trials_driver.rs`
+//! (its `gen:ACTIONS:PARTIES` argument); kept in a folder so that cargo does not take it for
+//! a benchmark of its own.
 
 /// A generated scenario: `actions` actions over `parties` parties in 5 phases, each action
 /// requiring up to two earlier ones, a fifth of them joint, with deadlines and two shocks.
