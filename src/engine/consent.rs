@@ -44,7 +44,9 @@ impl FirstCoin {
 
     /// Reviews without the first coin before the one with it: geometric on {0, 1, ...},
     /// `P(gap >= m) = (1 - c)^m`. `None` when `c = 0`. Draws one uniform when `0 < c < 1`.
-    #[inline]
+    /// Always inlined: it runs at every candidate review; the rare gaps past the first eight
+    /// powers are a function of their own.
+    #[inline(always)]
     pub fn gap(&self, rng: &mut TrialRng) -> Option<u64> {
         if self.c >= 1.0 {
             return Some(0);
@@ -56,27 +58,38 @@ impl FirstCoin {
         // The powers decrease, so the gap is how many of them exceed `surv`: counted
         // without a branch over the first eight (a gap of 8 or more is rare for any but
         // small `c`), then over the rest of the table.
-        let above = |xs: &[f64]| xs.iter().map(|&x| usize::from(x > surv)).sum::<usize>();
-        let k = above(&self.powers[..8]);
+        let k = above(&self.powers[..8], surv);
         if k < 8 {
             return Some(k as u64);
         }
-        let k = 8 + above(&self.powers[8..]);
+        Some(self.long_gap(surv))
+    }
+
+    /// [`FirstCoin::gap`] when it is at least 8.
+    #[inline(never)]
+    fn long_gap(&self, surv: f64) -> u64 {
+        let k = 8 + above(&self.powers[8..], surv);
         if k < self.powers.len() {
-            return Some(k as u64);
+            return k as u64;
         }
         // Past the table: the first k with (1 - c)^(k + 1) <= surv is ceil(x) - 1.
         let x = surv.ln() / self.ln_q;
         if x >= 1.0e18 {
-            return Some(u64::MAX / 4);
+            return u64::MAX / 4;
         }
         let t = x as u64; // x >= 0, so this is floor(x)
-        Some(if t as f64 == x {
+        if t as f64 == x {
             t.saturating_sub(1)
         } else {
             t
-        })
+        }
     }
+}
+
+/// How many of `xs` exceed `surv`, without a branch.
+#[inline(always)]
+fn above(xs: &[f64], surv: f64) -> usize {
+    xs.iter().map(|&x| usize::from(x > surv)).sum::<usize>()
 }
 
 /// The second coin of a party: `u < tau^rho`. Cheaper powers bound `tau^rho` from both

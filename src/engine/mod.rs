@@ -24,7 +24,10 @@
 //! every review. The first coin does not depend on trust, so the reviews at which it comes up
 //! are drawn ahead as geometric gaps; only those enter the event queue, and trust can change
 //! any number of times in between without redrawing anything (this is "thinning", see
-//! [`consent`]). [`literal::LiteralTrial`] is the rules read aloud, a coin per review, used by
+//! [`consent`]). The walkout check visits only the rows of the trust matrix lowered since
+//! the last check, each against a rigorous lower bound of its mean ([`walkout`]): exact,
+//! since a row only raised cannot have fallen below its threshold.
+//! [`literal::LiteralTrial`] is the rules read aloud, a coin per review, used by
 //! the tests to show that both give the same distribution of every outcome.
 //!
 //! # Model 0.3 (docs/MODEL.md 2.11-2.15), and why each shortcut stays exact
@@ -83,6 +86,7 @@ pub mod schedule;
 pub mod shocks;
 pub mod trial;
 pub mod trust;
+pub mod walkout;
 
 pub use trial::Trial;
 

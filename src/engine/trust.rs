@@ -76,6 +76,25 @@ impl Trust {
         &self.t
     }
 
+    /// The whole matrix, row-major, to change (the skip-ahead trial's bounded walkout check
+    /// applies losses itself, [`super::walkout::Walkout`]).
+    #[inline]
+    pub fn as_mut_slice(&mut self) -> &mut [f64] {
+        &mut self.t
+    }
+
+    /// The number of parties.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Whether there is no party.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
     /// Action `a` done: every non-actor `i` gains `g_i * (1 - T[i][j])` in each actor `j`.
     pub fn on_done(&mut self, s: &Scenario, a: &Action) {
         for (i, p) in s.parties.iter().enumerate() {
@@ -181,6 +200,7 @@ impl Trust {
     /// docs/MODEL.md 2.6 and 2.14: the first party, in declaration order, whose mean trust in the
     /// others is below its `walkout_trust`. Observers never walk out and are left out of the
     /// others' means. Without observers: the 0.2 code, the same sums in the same order.
+    #[inline(never)]
     pub fn first_walkout(&self, s: &Scenario) -> Option<usize> {
         self.first_walkout_with(s, true)
     }
@@ -188,7 +208,7 @@ impl Trust {
     /// As [`Trust::first_walkout`]; with `observers` false the caller knows that no party
     /// is an observer, and the scan for one is left out (the skip-ahead trial's event loop
     /// for a scenario without any 0.3 rule: the 0.2 code).
-    #[inline]
+    #[inline(always)]
     pub fn first_walkout_with(&self, s: &Scenario, observers: bool) -> Option<usize> {
         if self.n < 2 {
             return None;

@@ -19,6 +19,7 @@ use super::queue::EventQueue;
 use super::schedule::{Calendar, NEVER};
 use super::shocks::{Arrival, draw_arrivals};
 use super::trust::Trust;
+use super::walkout::Walkout;
 use super::{Event, Observer, Outcome, TrialResult};
 use crate::model::{PhaseStart, Scenario, TriggerEvent};
 use crate::rng::{self, TrialRng};
@@ -139,6 +140,8 @@ pub struct Trial<'s> {
     s: &'s Scenario,
     plan: Arc<Plan>,
     trust: Trust,
+    /// The walkout check, bounded by the rows lowered since the last one.
+    walk: Walkout,
     calendars: Vec<Calendar>,
     /// Per action, and what every trial starts from.
     acts: Vec<ActionState>,
@@ -239,6 +242,7 @@ impl<'s> Trial<'s> {
             ext_initial,
             flags,
             trust: Trust::new(s.parties.len()),
+            walk: Walkout::new(s, &plan),
             calendars: s
                 .parties
                 .iter()
@@ -302,6 +306,7 @@ impl<'s> Trial<'s> {
     fn reset(&mut self, rng: &TrialRng) {
         let s = self.s;
         self.trust.reset_to(&self.plan.initial_trust);
+        self.walk.reset();
         self.acts.copy_from_slice(&self.acts_initial);
         self.phases.copy_from_slice(&self.phases_initial);
         self.offers.copy_from_slice(&self.offers_initial);
@@ -352,7 +357,7 @@ impl<'s> Trial<'s> {
         let s = self.s;
         let horizon = self.plan.horizon;
         // Day 0's walkout check: nothing can change trust on day 0 before it.
-        if let Some(i) = self.trust.first_walkout_with(s, V3) {
+        if let Some(i) = self.walk.check(&self.trust, s) {
             self.walkout(i, 0, obs);
             return;
         }
@@ -367,7 +372,7 @@ impl<'s> Trial<'s> {
             // The walkout check after all of a day's lapses, before its shocks and reviews.
             if lapsed_today && (day != last_day || step > step::LAPSE) {
                 lapsed_today = false;
-                if let Some(i) = self.trust.first_walkout_with(s, V3) {
+                if let Some(i) = self.walk.check(&self.trust, s) {
                     self.walkout(i, last_day as u32, obs);
                     return;
                 }
@@ -400,7 +405,7 @@ impl<'s> Trial<'s> {
                 }
                 _ => {
                     if self.shock(payload, day, rng, obs)
-                        && let Some(i) = self.trust.first_walkout_with(s, V3)
+                        && let Some(i) = self.walk.check(&self.trust, s)
                     {
                         self.walkout(i, day as u32, obs);
                         return;
@@ -414,7 +419,7 @@ impl<'s> Trial<'s> {
                 return;
             }
         }
-        if lapsed_today && let Some(i) = self.trust.first_walkout_with(s, V3) {
+        if lapsed_today && let Some(i) = self.walk.check(&self.trust, s) {
             self.walkout(i, last_day as u32, obs);
         }
     }
@@ -458,8 +463,10 @@ impl<'s> Trial<'s> {
         }
     }
 
-    /// One more condition of action `a` holds; when none is missing, it is due.
-    #[inline]
+    /// One more condition of action `a` holds; when none is missing, it is due. Always
+    /// inlined: most calls only count down, and a call's frame costs more than that; the
+    /// making due is a function of its own.
+    #[inline(always)]
     fn satisfy<O: Observer, const V3: bool>(
         &mut self,
         a: usize,
@@ -474,6 +481,7 @@ impl<'s> Trial<'s> {
         }
     }
 
+    #[inline(never)]
     fn make_due<O: Observer, const V3: bool>(
         &mut self,
         a: usize,
@@ -501,8 +509,9 @@ impl<'s> Trial<'s> {
     }
 
     /// Draw the next review, from review number `from` on, at which party `i`'s first coin
-    /// for the offer `slot` comes up, and queue it.
-    #[inline]
+    /// for the offer `slot` comes up, and queue it. Always inlined (38 calls per trial on the
+    /// reference scenario, each a few dozen instructions).
+    #[inline(always)]
     fn next_candidate(&mut self, slot: usize, i: usize, from: u64, rng: &mut TrialRng) {
         let coin: &FirstCoin = &self.plan.first_coin[slot];
         let Some(gap) = coin.gap(rng) else {
@@ -563,6 +572,7 @@ impl<'s> Trial<'s> {
         }
     }
 
+    #[inline(always)]
     fn complete<O: Observer, const V3: bool>(
         &mut self,
         a: usize,

@@ -96,7 +96,9 @@ impl Trial<'_> {
         let s = self.s;
         let k = payload >> 1;
         let sh = &s.shocks[k];
-        let lowered = self.trust.on_shock(&sh.from, &sh.toward, sh.trust_drop);
+        let lowered = self
+            .walk
+            .shock(&mut self.trust, &sh.from, &sh.toward, sh.trust_drop);
         if payload & 1 == 1 && sh.pause_days > 0 {
             self.pause_now(k, day, rng);
         }
