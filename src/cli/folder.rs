@@ -1,5 +1,6 @@
 //! Default run folders named after what ran: `output/<scenario>/`, then `+<overlay>` for each
-//! `--with` and `+vary-<path>-...` (`+lhs-...` for a Latin hypercube) for a sweep, so runs of
+//! `--with` and `+vary-<path>-...` (`+lhs-...` for a Latin hypercube, `+design-<stem>` for a
+//! design file) for a sweep, so runs of
 //! different what-ifs do not land in one folder. A study's folder is named after the study.
 
 use negsim::output::manifest::sha256_hex;
@@ -60,6 +61,16 @@ pub fn default_name(scenario: &str, with: &[PathBuf], params: &[String], design:
         }
     }
     cap(name)
+}
+
+/// The folder name of a run of `scenario` with these overlays over the points of a design
+/// file: `<scenario>+<overlay>...+design-<file stem>`.
+pub fn design_file_name(scenario: &str, with: &[PathBuf], file: &Path) -> String {
+    let base = default_name(scenario, with, &[], Design::Grid);
+    let stem = file
+        .file_stem()
+        .map_or_else(|| "points".into(), |s| s.to_string_lossy().into_owned());
+    cap(format!("{base}+design-{}", clean(&stem)))
 }
 
 /// The folder name of a study without `out`: the study file's name without `.toml`.

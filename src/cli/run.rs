@@ -10,7 +10,7 @@ use negsim::output::manifest::{
 use negsim::output::{Columns, RunDir};
 use negsim::runs::run::{MAX_THREADS, Plan, Precision, execute};
 use negsim::runs::sweep::{Design, Sweep, Vary, space};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Options of `negsim run`.
@@ -40,8 +40,9 @@ pub struct RunArgs {
     /// Apply a what-if overlay (tables matched by id); repeat to apply several in order.
     #[arg(long = "with", value_name = "CHANGES.toml")]
     pub with: Vec<PathBuf>,
-    /// How points are chosen: grid (every combination) or lhs (a Latin hypercube).
-    #[arg(long, value_name = "grid|lhs")]
+    /// How points are chosen: grid (every combination), lhs (a Latin hypercube), or
+    /// file:POINTS.csv (a header of sweep paths, one row per point; not with --vary).
+    #[arg(long, value_name = "grid|lhs|file:POINTS.csv")]
     pub design: Option<String>,
     /// Number of points of an lhs design.
     #[arg(long)]
@@ -56,6 +57,10 @@ pub struct RunArgs {
     /// Write actions.csv (one row per trial and action).
     #[arg(long)]
     pub actions: bool,
+    /// Add a trials.csv column for this observable (repeat for several), e.g.
+    /// action.us-delisting.done_day, quantity.t HFO@2008-06-30, party.DPRK.walkout_day.
+    #[arg(long = "observe", value_name = "NAME")]
+    pub observe: Vec<String>,
     /// Run only shard K of N (K from 0): a contiguous block of the (point, trial) pairs.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
@@ -153,7 +158,21 @@ pub fn run(args: RunArgs) -> Result<()> {
         .clone()
         .or(st.design.clone())
         .unwrap_or_else(|| "grid".into());
+    let design_file = design_name.strip_prefix("file:").map(PathBuf::from);
+    if design_file.is_some() {
+        if !vary_specs.is_empty() {
+            return Err(Error::Usage(format!(
+                "--design {design_name} cannot go with --vary: the file's header names the varied paths; add a column for each path to vary (a fixed value can be set with --with)"
+            )));
+        }
+        if args.points.is_some() || st.points.is_some() {
+            return Err(Error::Usage(format!(
+                "--design {design_name}: the points are the file's rows; leave out --points"
+            )));
+        }
+    }
     let design = match design_name.as_str() {
+        _ if design_file.is_some() => Design::Grid,
         "grid" => {
             if args.points.is_some() {
                 return Err(Error::Usage("--points goes with --design lhs".into()));
@@ -166,7 +185,11 @@ pub fn run(args: RunArgs) -> Result<()> {
                 .or(st.points)
                 .ok_or_else(|| Error::Usage("--design lhs needs --points N".into()))?,
         },
-        other => return Err(Error::Usage(format!("--design `{other}`: use grid or lhs"))),
+        other => {
+            return Err(Error::Usage(format!(
+                "--design `{other}`: use grid, lhs or file:POINTS.csv"
+            )));
+        }
     };
     let shard = match &args.shard {
         Some(s) => Some(negsim::runs::shard::parse(s)?),
@@ -189,10 +212,21 @@ pub fn run(args: RunArgs) -> Result<()> {
             sha256: sha256_hex(text.as_bytes()),
         });
     }
-    let varies = vary_specs
-        .iter()
-        .map(|v| Vary::parse(v))
-        .collect::<Result<Vec<_>>>()?;
+    let design_file = match &design_file {
+        Some(f) => {
+            let mut d = negsim::runs::design_file::read(f)?;
+            d.check(&doc)?;
+            Some(d)
+        }
+        None => None,
+    };
+    let varies = match &design_file {
+        Some(d) => d.varies(),
+        None => vary_specs
+            .iter()
+            .map(|v| Vary::parse(v))
+            .collect::<Result<Vec<_>>>()?,
+    };
     let mut whole = Vec::new();
     for v in &varies {
         doc.check_path(&v.path)?;
@@ -201,7 +235,10 @@ pub fn run(args: RunArgs) -> Result<()> {
     let sweep_points = Sweep {
         doc: &doc,
         varies: &varies,
-        space: space(&varies, design, seed, &whole)?,
+        space: match &design_file {
+            Some(d) => d.space(),
+            None => space(&varies, design, seed, &whole)?,
+        },
     };
     let n_points = sweep_points.space.len();
     if n_points.checked_mul(trials).is_none() {
@@ -211,13 +248,21 @@ pub fn run(args: RunArgs) -> Result<()> {
     }
     // Every point compiled once now (a bad value fails before anything is written); only
     // point 0 and a few probes are kept, the run compiles each point again when it gets there.
-    let probes = sweep_points.validate()?;
+    let probes = match &design_file {
+        Some(d) => d.validate(&sweep_points)?,
+        None => sweep_points.validate()?,
+    };
     for w in negsim::runs::sweep::ineffective(&varies, &probes) {
         eprintln!("warning: {w}");
     }
     let params: Vec<String> = varies.iter().map(|v| v.path.to_string()).collect();
     let base = &probes[0].scenario;
-    let columns = Columns::new(base, &params);
+    let observe_specs = if args.observe.is_empty() {
+        st.observe.clone()
+    } else {
+        args.observe.clone()
+    };
+    let columns = Columns::new(base, &params).observing(base, &observe_specs)?;
 
     let scenario_sha = sha256_hex(doc.base_text().as_bytes());
     let sweep = SweepInfo {
@@ -235,6 +280,10 @@ pub fn run(args: RunArgs) -> Result<()> {
             file: s.path.display().to_string(),
             sha256: s.sha256.clone(),
         }),
+        design_file: design_file.as_ref().map(|d| FileInfo {
+            file: d.file.clone(),
+            sha256: d.sha256.clone(),
+        }),
     };
     let precision_info: Option<Vec<PrecisionInfo>> = (!precision.is_empty()).then(|| {
         precision
@@ -247,7 +296,7 @@ pub fn run(args: RunArgs) -> Result<()> {
             .collect()
     });
     let run_id = {
-        let key = serde_json::json!({
+        let mut key = serde_json::json!({
             "version": env!("CARGO_PKG_VERSION"),
             "scenario": scenario_sha,
             "overlays": overlays.iter().map(|o| o.sha256.clone()).collect::<Vec<_>>(),
@@ -259,6 +308,17 @@ pub fn run(args: RunArgs) -> Result<()> {
             "actions": with_actions,
             "precision": precision_specs,
         });
+        // Keys added in 0.3 only when used, so a run without them keeps its run_id. A design
+        // file is known by its bytes, not by the path it was given as (shards may spell it
+        // differently).
+        if let Some(d) = &design_file {
+            key["design"] = "file".into();
+            key["parameters"] = serde_json::json!(params);
+            key["design_file"] = d.sha256.clone().into();
+        }
+        if !columns.observe.is_empty() {
+            key["observe"] = serde_json::json!(columns.observe);
+        }
         sha256_hex(key.to_string().as_bytes())
     };
 
@@ -275,7 +335,10 @@ pub fn run(args: RunArgs) -> Result<()> {
     let out = args.out.clone().or(st.out.clone()).unwrap_or_else(|| {
         let name = match &study {
             Some(s) => super::folder::study_name(&s.path),
-            None => super::folder::default_name(&base.name, &with, &params, design),
+            None => match &design_file {
+                Some(d) => super::folder::design_file_name(&base.name, &with, Path::new(&d.file)),
+                None => super::folder::default_name(&base.name, &with, &params, design),
+            },
         };
         let d = PathBuf::from("output").join(name);
         match shard {
@@ -348,6 +411,7 @@ pub fn run(args: RunArgs) -> Result<()> {
         sweep,
         precision: precision_info,
         shard: shard_info,
+        observe: columns.observe.clone(),
         merged_from: vec![],
         outputs: stats
             .rows

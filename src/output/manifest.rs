@@ -29,6 +29,10 @@ pub struct Manifest {
     pub precision: Option<Vec<PrecisionInfo>>,
     /// Which shard this is, for a sharded run.
     pub shard: Option<ShardInfo>,
+    /// The `--observe` columns added to `trials.csv`, by canonical name (docs/MODEL.md 5.2);
+    /// absent for a run without them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observe: Vec<String>,
     /// Shards merged into this run (for `negsim merge`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
@@ -72,7 +76,7 @@ pub struct FileInfo {
 /// The sweep.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepInfo {
-    /// `grid` or `lhs`.
+    /// `grid`, `lhs` or `file:POINTS.csv`.
     pub design: String,
     /// Varied parameters.
     pub parameters: Vec<ParameterInfo>,
@@ -84,6 +88,9 @@ pub struct SweepInfo {
     /// The study file, when the run came from one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub study: Option<FileInfo>,
+    /// The design file of `--design file:POINTS.csv` (docs/MODEL.md 5.3), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design_file: Option<FileInfo>,
 }
 
 /// One varied parameter.

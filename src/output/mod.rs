@@ -10,6 +10,7 @@ pub mod actions;
 pub mod columns;
 pub mod lock;
 pub mod manifest;
+pub mod observe;
 pub mod points;
 pub mod rundir;
 pub mod summary;

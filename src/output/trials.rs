@@ -2,8 +2,10 @@
 //!
 //! Columns: `point`, one per varied parameter, `trial`, `outcome`, `end_day`, `end_date`,
 //! `collapsed_by`, `actions_done`, `phase.<id>.done_day` per phase (empty when not done),
-//! `quantity.<unit>` per unit, `party.<id>.delays` per party.
+//! `quantity.<unit>` per unit, `party.<id>.delays` per party, then one column per `--observe`
+//! observable not among those (docs/MODEL.md 5.2), in the order given.
 
+use super::observe::Observable;
 use super::{Columns, csv_field, push_f64, push_u64};
 use crate::engine::{Outcome, TrialResult};
 use crate::error::{Error, Result};
@@ -28,6 +30,7 @@ pub fn header(c: &Columns) -> String {
     cols.extend(c.phases.iter().map(|p| format!("phase.{p}.done_day")));
     cols.extend(c.units.iter().map(|u| format!("quantity.{u}")));
     cols.extend(c.parties.iter().map(|p| format!("party.{p}.delays")));
+    cols.extend(c.observe.iter().cloned());
     let mut line = cols
         .iter()
         .map(|s| csv_field(s))
@@ -67,7 +70,8 @@ impl DateTable {
     }
 }
 
-/// Append one row. `prefix` is `point,param,...,` already formatted.
+/// Append one row. `prefix` is `point,param,...,` already formatted; `observe` are the
+/// `--observe` columns ([`Columns::observables`]), empty for a run without them.
 pub fn push_row(
     buf: &mut Vec<u8>,
     prefix: &[u8],
@@ -75,6 +79,7 @@ pub fn push_row(
     r: &TrialResult,
     s: &Scenario,
     dates: &DateTable,
+    observe: &[Observable],
 ) {
     buf.extend_from_slice(prefix);
     push_u64(buf, trial);
@@ -104,11 +109,16 @@ pub fn push_row(
         buf.push(b',');
         push_u64(buf, *d);
     }
+    for o in observe {
+        buf.push(b',');
+        o.push_cell(s, o.eval(s, r), buf);
+    }
     buf.push(b'\n');
 }
 
 /// A row of `trials.csv` read back: the point, the trial, and its result (per-action
-/// records empty). Used by `merge` and `report`, which recompute summaries from rows.
+/// records empty; `--observe` columns are not read). Used by `merge` and `report`, which
+/// recompute summaries from rows.
 #[derive(Debug, Clone)]
 pub struct ParsedRow {
     /// Point index.
@@ -128,7 +138,7 @@ pub struct ParsedRow {
 pub fn parse_row(rec: &csv::StringRecord, c: &Columns, line: u64) -> Result<ParsedRow> {
     let bad = |what: &str| Error::Refused(format!("trials.csv line {line}: bad {what}"));
     let np = c.params.len();
-    let want = 1 + np + 6 + c.phases.len() + c.units.len() + c.parties.len();
+    let want = 1 + np + 6 + c.phases.len() + c.units.len() + c.parties.len() + c.observe.len();
     if rec.len() != want {
         return Err(bad(&format!("row: {} fields, expected {want}", rec.len())));
     }

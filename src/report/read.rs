@@ -458,24 +458,10 @@ fn trial_columns(path: &Path, h: &[String]) -> Result<Columns> {
         units: Vec::new(),
         parties: Vec::new(),
         actions: Vec::new(),
+        observe: Vec::new(),
     };
-    for col in &h[t + fixed.len()..] {
-        if let Some(p) = col
-            .strip_prefix("phase.")
-            .and_then(|s| s.strip_suffix(".done_day"))
-        {
-            c.phases.push(p.to_string());
-        } else if let Some(u) = col.strip_prefix("quantity.") {
-            c.units.push(u.to_string());
-        } else if let Some(p) = col
-            .strip_prefix("party.")
-            .and_then(|s| s.strip_suffix(".delays"))
-        {
-            c.parties.push(p.to_string());
-        } else {
-            return Err(bad(&format!("unknown column `{col}`")));
-        }
-    }
+    c.read_header_tail(h[t + fixed.len()..].iter().map(String::as_str))
+        .map_err(|m| bad(&m))?;
     Ok(c)
 }
 

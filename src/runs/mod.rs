@@ -3,10 +3,12 @@
 //! | module | what it is |
 //! |---|---|
 //! | [`sweep`] | which points a run visits: grids, ranges, Latin hypercubes |
+//! | [`design_file`] | designs from a file: the points a CSV file lists (SALib, pyabc, R...) |
 //! | [`run`] | the Monte Carlo runner: batches on every core, written in order |
 //! | [`study`] | study files: a whole what-if study as one reviewed TOML file |
 //! | [`shard`] | one run cut into contiguous blocks for a cluster, and joined again byte for byte |
 
+pub mod design_file;
 pub mod run;
 pub mod shard;
 pub mod study;

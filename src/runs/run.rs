@@ -403,11 +403,14 @@ struct Loaded {
     point: Point,
     prefix: Vec<u8>,
     engine: Arc<EnginePlan>,
+    /// The `--observe` columns, parsed against this point's scenario.
+    observe: Vec<crate::output::observe::Observable>,
 }
 
 fn load(plan: &Plan, index: u64) -> Result<Arc<Loaded>> {
     let point = plan.points.point(index)?;
     Ok(Arc::new(Loaded {
+        observe: plan.columns.observables(&point.scenario)?,
         prefix: row_prefix(&point),
         engine: Arc::new(EnginePlan::new(&point.scenario)),
         point,
@@ -492,6 +495,7 @@ fn run_items(
                                 &wk.result,
                                 sc,
                                 &wk.dates,
+                                &lp.observe,
                             );
                             if plan.actions {
                                 actions::push_rows(&mut out.actions, &lp.prefix, t, &wk.result, sc);

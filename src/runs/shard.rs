@@ -397,26 +397,10 @@ pub fn columns_from_header(line: &str) -> Result<Columns> {
         units: vec![],
         parties: vec![],
         actions: vec![],
+        observe: vec![],
     };
-    for col in &cols[t + 6..] {
-        if let Some(p) = col
-            .strip_prefix("phase.")
-            .and_then(|x| x.strip_suffix(".done_day"))
-        {
-            c.phases.push(p.to_string());
-        } else if let Some(u) = col.strip_prefix("quantity.") {
-            c.units.push(u.to_string());
-        } else if let Some(p) = col
-            .strip_prefix("party.")
-            .and_then(|x| x.strip_suffix(".delays"))
-        {
-            c.parties.push(p.to_string());
-        } else {
-            return Err(Error::Refused(format!(
-                "trials.csv: unexpected column `{col}`"
-            )));
-        }
-    }
+    c.read_header_tail(cols.iter().skip(t + 6).copied())
+        .map_err(|m| Error::Refused(format!("trials.csv: {m}")))?;
     Ok(c)
 }
 

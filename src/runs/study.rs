@@ -36,7 +36,7 @@ pub struct Study {
     pub seed: Option<u64>,
     /// Trials per point (the most, with precision targets).
     pub trials: Option<u64>,
-    /// `grid` or `lhs`.
+    /// `grid`, `lhs`, or `file:POINTS.csv` (relative to the study file).
     pub design: Option<String>,
     /// Points of an `lhs` design.
     pub points: Option<u64>,
@@ -50,6 +50,9 @@ pub struct Study {
     pub precision_batch: Option<u64>,
     /// Write `actions.csv`.
     pub actions: Option<bool>,
+    /// Observables to add to `trials.csv`, as `--observe` takes them (docs/MODEL.md 5.2).
+    #[serde(default)]
+    pub observe: Vec<String>,
     /// Output folder, relative to the study file.
     pub out: Option<PathBuf>,
 }
@@ -92,6 +95,14 @@ pub fn load(path: &Path) -> Result<LoadedStudy> {
     study.scenario = study.scenario.map(rel);
     study.with = study.with.into_iter().map(rel).collect();
     study.out = study.out.map(rel);
+    // `design = "file:POINTS.csv"`: the file, like every path, is relative to the study.
+    if let Some(f) = study
+        .design
+        .as_deref()
+        .and_then(|d| d.strip_prefix("file:"))
+    {
+        study.design = Some(format!("file:{}", rel(PathBuf::from(f)).display()));
+    }
     Ok(LoadedStudy {
         path: path.to_path_buf(),
         sha256: crate::output::manifest::sha256_hex(text.as_bytes()),

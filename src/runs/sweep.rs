@@ -152,6 +152,9 @@ pub enum Space {
     Grid(Vec<Vec<f64>>),
     /// A Latin hypercube: one column of values per parameter, one row per point.
     Lhs(Vec<Vec<f64>>),
+    /// The rows of a design file (docs/MODEL.md 5.3, [`crate::runs::design_file`]): one
+    /// column of values per parameter, one row per point.
+    File(Vec<Vec<f64>>),
 }
 
 impl Space {
@@ -160,7 +163,7 @@ impl Space {
         match self {
             // Checked against MAX_POINTS when the space is made, so no overflow.
             Space::Grid(lists) => lists.iter().map(|l| l.len() as u64).product(),
-            Space::Lhs(cols) => cols.first().map_or(1, |c| c.len() as u64),
+            Space::Lhs(cols) | Space::File(cols) => cols.first().map_or(1, |c| c.len() as u64),
         }
     }
 
@@ -182,13 +185,13 @@ impl Space {
                 }
                 out
             }
-            Space::Lhs(cols) => cols.iter().map(|c| c[i as usize]).collect(),
+            Space::Lhs(cols) | Space::File(cols) => cols.iter().map(|c| c[i as usize]).collect(),
         }
     }
 
     /// A few points that, between them, show whether each parameter changes anything: in a
     /// grid, point 0 and for each parameter the first point that differs from it in that
-    /// parameter alone; in a Latin hypercube, the first points.
+    /// parameter alone; in a Latin hypercube or a design file, the first points.
     pub fn probes(&self) -> Vec<u64> {
         let mut out = vec![0];
         match self {
@@ -201,7 +204,7 @@ impl Space {
                     stride *= l.len() as u64;
                 }
             }
-            Space::Lhs(_) => out.extend(1..self.len().min(8)),
+            Space::Lhs(_) | Space::File(_) => out.extend(1..self.len().min(8)),
         }
         out.sort_unstable();
         out.dedup();
