@@ -232,14 +232,14 @@ pub fn run(args: RunArgs) -> Result<()> {
         doc.check_path(&v.path)?;
         whole.push(doc.is_whole(&v.path));
     }
-    let sweep_points = Sweep {
-        doc: &doc,
-        varies: &varies,
-        space: match &design_file {
+    let sweep_points = Sweep::new(
+        &doc,
+        &varies,
+        match &design_file {
             Some(d) => d.space(),
             None => space(&varies, design, seed, &whole)?,
         },
-    };
+    )?;
     let n_points = sweep_points.space.len();
     if n_points.checked_mul(trials).is_none() {
         return Err(Error::Usage(format!(

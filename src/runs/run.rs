@@ -239,6 +239,9 @@ pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
         let hi = pair_hi.min(base + trials).saturating_sub(base);
         (lo < hi).then_some((p, lo, hi))
     });
+    // The date table of the last point loaded: reused while the start and horizon stay.
+    let dates = DateCache::default();
+    let dates = &dates;
     if plan.precision.is_empty() {
         // Batches of every point in one stream of work, so the cores never wait for each
         // other at the end of a point; a point's summary is written once its last batch is.
@@ -249,7 +252,7 @@ pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
                 let lp = match &loaded {
                     Some(l) => Arc::clone(l),
                     None => {
-                        let l = load(plan, point)?;
+                        let l = load(plan, point, dates)?;
                         loaded = Some(Arc::clone(&l));
                         l
                     }
@@ -282,7 +285,7 @@ pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
         // the results, so the same seed stops at the same count on any machine.
         let step = plan.precision_batch.max(1);
         for (point, lo, hi) in ranges {
-            let lp = load(plan, point)?;
+            let lp = load(plan, point, dates)?;
             let mut summ = PointSummary::new(c);
             let mut done = lo;
             while done < hi {
@@ -397,22 +400,43 @@ fn flush_point(
     Ok(())
 }
 
-/// A point while the run needs it: compiled, with its row prefix and engine plan (shared by
-/// the workers). Dropped when its last batch has been written.
+/// A point while the run needs it: compiled, with its row prefix, engine plan and date
+/// table (shared by the workers). Dropped when its last batch has been written.
 struct Loaded {
     point: Point,
     prefix: Vec<u8>,
     engine: Arc<EnginePlan>,
     /// The `--observe` columns, parsed against this point's scenario.
     observe: Vec<crate::output::observe::Observable>,
+    dates: Arc<DateTable>,
 }
 
-fn load(plan: &Plan, index: u64) -> Result<Arc<Loaded>> {
+/// The date table of the last point loaded, with the start and horizon it is for: the points
+/// of a sweep mostly share them, and formatting every day's date is a large part of a small
+/// point's set-up.
+type DateCache = std::cell::RefCell<Option<(chrono::NaiveDate, u32, Arc<DateTable>)>>;
+
+fn load(plan: &Plan, index: u64, dates: &DateCache) -> Result<Arc<Loaded>> {
     let point = plan.points.point(index)?;
+    let sc = &point.scenario;
+    let table = {
+        let mut cache = dates.borrow_mut();
+        match cache.as_ref() {
+            Some((start, horizon, t)) if *start == sc.start && *horizon == sc.horizon => {
+                Arc::clone(t)
+            }
+            _ => {
+                let t = Arc::new(DateTable::new(sc));
+                *cache = Some((sc.start, sc.horizon, Arc::clone(&t)));
+                t
+            }
+        }
+    };
     Ok(Arc::new(Loaded {
         observe: plan.columns.observables(&point.scenario)?,
         prefix: row_prefix(&point),
         engine: Arc::new(EnginePlan::new(&point.scenario)),
+        dates: table,
         point,
     }))
 }
@@ -430,7 +454,7 @@ struct Worker<'s> {
     point: u64,
     trial: Trial<'s>,
     result: TrialResult,
-    dates: DateTable,
+    dates: Arc<DateTable>,
 }
 
 /// Run blocks in windows on every core, taking each window's blocks from `items` only when
@@ -474,7 +498,7 @@ fn run_items(
                                 point: lp.point.index,
                                 trial: Trial::with_plan(sc, Arc::clone(&lp.engine)),
                                 result: TrialResult::new(sc),
-                                dates: DateTable::new(sc),
+                                dates: Arc::clone(&lp.dates),
                             });
                         }
                         let wk = cache.as_mut().expect("worker state");

@@ -9,15 +9,17 @@
 //! gives the same points. Generated values are rounded to 12 significant digits (so a range
 //! prints `0.6`, not `0.6000000000000001`), and fields in whole days to whole numbers.
 //!
-//! Every point is compiled like a scenario file before any trial runs, so a bad value is an
+//! Every point is checked like a scenario file before any trial runs, so a bad value is an
 //! error up front, naming the point. Points are not kept: a [`Sweep`] computes point `i`'s
-//! values from its index and compiles it again when the run reaches it, so memory does not
-//! grow with the number of points (at most [`MAX_POINTS`]).
+//! values from its index and builds it again when the run reaches it, so memory does not
+//! grow with the number of points (at most [`MAX_POINTS`]). Points are built by a
+//! [`PointBuilder`], which patches a compiled base instead of parsing the file again.
 
 use crate::error::{Error, Result};
 use crate::rng;
+use crate::runs::points::PointBuilder;
 use crate::runs::run::Point;
-use crate::scenario::{Document, Override, ParamPath};
+use crate::scenario::{Document, ParamPath};
 use rand::seq::SliceRandom;
 
 /// The most points a sweep may have. A grid's product or `--points` above it is refused
@@ -357,11 +359,33 @@ pub struct Sweep<'d> {
     pub varies: &'d [Vary],
     /// Their values at every point.
     pub space: Space,
+    /// Builds each point from its values.
+    builder: PointBuilder,
 }
 
-impl Sweep<'_> {
-    /// Compile every point once (so a bad value is an error before any trial runs), on every
-    /// core, keeping only the [`Space::probes`] points.
+impl<'d> Sweep<'d> {
+    /// The sweep of `varies` over `space` in `doc`.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] for a varied path that names no numeric field of the document.
+    pub fn new(doc: &'d Document, varies: &'d [Vary], space: Space) -> Result<Self> {
+        let paths: Vec<ParamPath> = varies.iter().map(|v| v.path.clone()).collect();
+        Ok(Sweep {
+            doc,
+            varies,
+            space,
+            builder: PointBuilder::new(doc, &paths)?,
+        })
+    }
+
+    /// The builder of its points.
+    pub fn builder(&self) -> &PointBuilder {
+        &self.builder
+    }
+
+    /// Check every point once (so a bad value is an error before any trial runs), on every
+    /// core, keeping only the [`Space::probes`] points. A patched point is checked without
+    /// being built ([`PointBuilder::check`]).
     ///
     /// # Errors
     /// The first point that does not compile, named with its parameters.
@@ -374,7 +398,7 @@ impl Sweep<'_> {
         use rayon::prelude::*;
         let failed = (0..self.space.len())
             .into_par_iter()
-            .find_map_first(|i| self.build(i).err());
+            .find_map_first(|i| self.builder.check(i, &self.space.values(i)).err());
         if let Some(e) = failed {
             return Err(e);
         }
@@ -385,12 +409,12 @@ impl Sweep<'_> {
             .collect()
     }
 
-    /// Compile point `i`.
+    /// Build point `i`.
     ///
     /// # Errors
     /// As [`build_points`].
     pub fn build(&self, i: u64) -> Result<Point> {
-        compile_point(self.doc, self.varies, i, self.space.values(i))
+        self.builder.point(i, &self.space.values(i))
     }
 }
 
@@ -403,53 +427,18 @@ impl crate::runs::run::Points for Sweep<'_> {
     }
 }
 
-/// Compile every point. Point `i` sets each varied path to `combos[i]`.
+/// Build every point. Point `i` sets each varied path to `combos[i]`.
 ///
 /// # Errors
 /// The first point that does not compile, named with its parameters.
 pub fn build_points(doc: &Document, varies: &[Vary], combos: &[Vec<f64>]) -> Result<Vec<Point>> {
-    for v in varies {
-        doc.check_path(&v.path)?;
-    }
+    let paths: Vec<ParamPath> = varies.iter().map(|v| v.path.clone()).collect();
+    let builder = PointBuilder::new(doc, &paths)?;
     combos
         .iter()
         .enumerate()
-        .map(|(i, values)| compile_point(doc, varies, i as u64, values.clone()))
+        .map(|(i, values)| builder.point(i as u64, values))
         .collect()
-}
-
-/// Compile point `i`, whose varied paths take `values`.
-fn compile_point(doc: &Document, varies: &[Vary], i: u64, values: Vec<f64>) -> Result<Point> {
-    let overrides: Vec<Override> = varies
-        .iter()
-        .zip(&values)
-        .map(|(v, &x)| Override {
-            path: v.path.clone(),
-            value: x,
-        })
-        .collect();
-    let scenario = doc.compile_with(&overrides).map_err(|e| {
-        if varies.is_empty() {
-            return e;
-        }
-        let what: Vec<String> = overrides
-            .iter()
-            .map(|o| format!("{}={}", o.path, o.value))
-            .collect();
-        match e {
-            Error::Scenario { location, message } => Error::Scenario {
-                location,
-                message: format!("sweep point {i} ({}): {message}", what.join(", ")),
-            },
-            Error::Usage(m) => Error::Usage(format!("sweep point {i} ({}): {m}", what.join(", "))),
-            other => other,
-        }
-    })?;
-    Ok(Point {
-        index: i,
-        values,
-        scenario,
-    })
 }
 
 #[cfg(test)]
