@@ -218,6 +218,61 @@ def run(
     return Run(folder)
 
 
+def evaluate(
+    scenario: Union[Scenario, PathLike, None],
+    points: Any,
+    trials: int = 1000,
+    seed: int = 1,
+    observe: Sequence[str] = ("outcome",),
+    threads: Optional[int] = None,
+) -> pd.DataFrame:
+    """Average observables over ``trials`` trials at every point of a design.
+
+    ``points`` is a DataFrame (or a dict of columns) with one column per sweep path and one
+    row per point, a 2-D array with ``columns=[paths]`` given as a tuple
+    ``(array, paths)``, or ``vary`` specs (a list of ``PATH=VALUES`` strings, a grid).
+    Trial k draws stream k of ``seed`` at every point (common random numbers), as
+    ``negsim run --design file:POINTS.csv --observe NAME...`` does, whose ``trials.csv``
+    gives the same averages.
+
+    Returns one row per point: the sweep paths (whole-day fields rounded as run), ``n``,
+    then for each observable (docs/MODEL.md 5.2) a number's mean over the trials in which
+    it happened (``NAME``, ``NAME.se``) and the share in which it did (``NAME.share``,
+    ``NAME.share.se``); a word's share of each value (``outcome=completed``,
+    ``outcome=completed.se``); ``late``'s share true (``NAME``, ``NAME.se``).
+
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"party.DPRK.compliance": [0.2, 0.9]})
+    >>> e = evaluate(load(), d, trials=300, seed=1, observe=["outcome", "end_day"])
+    >>> list(e.columns[:4])
+    ['party.DPRK.compliance', 'n', 'outcome=completed', 'outcome=completed.se']
+    >>> bool(e["outcome=completed"].iloc[1] > e["outcome=completed"].iloc[0])
+    True
+    """
+    if isinstance(observe, str):
+        observe = [observe]
+    vary: list = []
+    paths: list = []
+    cols: list = []
+    if isinstance(points, tuple) and len(points) == 2:
+        array, names = points
+        array = np.asarray(array, dtype=float)
+        if array.ndim != 2 or array.shape[1] != len(names):
+            raise ValueError(
+                f"points: a 2-D array with one column per path ({len(names)}), "
+                f"not shape {array.shape}"
+            )
+        paths, cols = [str(n) for n in names], [array[:, k].tolist() for k in range(array.shape[1])]
+    elif isinstance(points, (list, str)) and all(isinstance(v, str) for v in points):
+        vary = [points] if isinstance(points, str) else list(points)
+    else:
+        paths, cols = _design(points)
+    out = _native.evaluate(
+        _scenario(scenario), paths, cols, vary, int(trials), int(seed), list(observe), threads
+    )
+    return pd.DataFrame({name: np.asarray(values, dtype=float) for name, values in out})
+
+
 def trace(scenario: Union[Scenario, PathLike, None], trial: int, seed: int = 1) -> pd.DataFrame:
     """The events of trial ``trial`` of a run with ``seed``, as ``negsim trace --format csv``.
 

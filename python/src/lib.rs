@@ -6,6 +6,7 @@
 //! |---|---|
 //! | [`scenario`] | `load`, `Scenario` |
 //! | [`run`] | `run`, `RunFolder` (the run's files, `.save`) |
+//! | [`evaluate`] | `evaluate`: observable averages per point |
 //! | [`trace`] | `trace`: one trial's events |
 //! | [`table`] | CSV files as typed column buffers |
 //! | [`points`] | the points a run or an evaluation visits |
@@ -15,6 +16,7 @@
 use pyo3::prelude::*;
 
 pub mod error;
+pub mod evaluate;
 pub mod interrupt;
 pub mod points;
 pub mod run;
@@ -31,5 +33,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scenario::load, m)?)?;
     m.add_function(wrap_pyfunction!(run::run, m)?)?;
     m.add_function(wrap_pyfunction!(trace::trace, m)?)?;
+    m.add_function(wrap_pyfunction!(evaluate::evaluate, m)?)?;
     Ok(())
 }

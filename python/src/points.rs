@@ -6,6 +6,7 @@ use crate::error::IntoPy;
 use crate::scenario::Scenario;
 use negsim::error::{Error, Result};
 use negsim::runs::run::{Point, Points};
+use negsim::runs::points::PointBuilder;
 use negsim::runs::sweep::{Design, Space, Vary, space};
 use negsim::scenario::ParamPath;
 use pyo3::PyResult;
@@ -22,18 +23,31 @@ pub struct ScenarioPoints<'s> {
     pub design: &'static str,
     /// `--vary` specs as given (a grid), for the manifest.
     pub specs: Vec<String>,
+    /// Builds each point cheaply: the `set` paths, then the sweep paths.
+    builder: PointBuilder,
+}
+
+/// The builder for the scenario's `set` paths followed by `paths`.
+fn builder(scenario: &Scenario, paths: &[ParamPath]) -> PyResult<PointBuilder> {
+    let mut all: Vec<ParamPath> = scenario.set.iter().map(|o| o.path.clone()).collect();
+    all.extend_from_slice(paths);
+    PointBuilder::new(&scenario.doc, &all).py()
 }
 
 impl<'s> ScenarioPoints<'s> {
     /// One point, the scenario itself.
-    pub fn single(scenario: &'s Scenario) -> Self {
-        ScenarioPoints {
+    ///
+    /// # Errors
+    /// `ValueError` when a `set` path names nothing (checked at load, so never).
+    pub fn single(scenario: &'s Scenario) -> PyResult<Self> {
+        Ok(ScenarioPoints {
+            builder: builder(scenario, &[])?,
             scenario,
             paths: Vec::new(),
             space: Space::Grid(Vec::new()),
             design: "grid",
             specs: Vec::new(),
-        }
+        })
     }
 
     /// The grid of `vary` specs (`PATH=VALUES`, as `negsim run --vary` takes them).
@@ -52,9 +66,11 @@ impl<'s> ScenarioPoints<'s> {
             whole.push(scenario.doc.is_whole(&v.path));
         }
         let space = space(&varies, Design::Grid, 0, &whole).py()?;
+        let paths: Vec<ParamPath> = varies.iter().map(|v| v.path.clone()).collect();
         Ok(ScenarioPoints {
+            builder: builder(scenario, &paths)?,
             scenario,
-            paths: varies.iter().map(|v| v.path.clone()).collect(),
+            paths,
             space,
             design: "grid",
             specs: varies.iter().map(|v| v.spec.clone()).collect(),
@@ -105,6 +121,7 @@ impl<'s> ScenarioPoints<'s> {
             .py();
         }
         Ok(ScenarioPoints {
+            builder: builder(scenario, &parsed)?,
             scenario,
             paths: parsed,
             space: Space::Lhs(cols),
@@ -126,30 +143,10 @@ impl Points for ScenarioPoints<'_> {
 
     fn point(&self, index: u64) -> Result<Point> {
         let values = self.space.values(index);
-        let overrides = self.scenario.overrides(&self.paths, &values);
-        let scenario = self.scenario.doc.compile_with(&overrides).map_err(|e| {
-            if self.paths.is_empty() {
-                return e;
-            }
-            let at: Vec<String> = self
-                .paths
-                .iter()
-                .zip(&values)
-                .map(|(p, v)| format!("{p}={v}"))
-                .collect();
-            match e {
-                Error::Scenario { location, message } => Error::Scenario {
-                    location,
-                    message: format!("at point {index} ({}): {message}", at.join(", ")),
-                },
-                Error::Usage(m) => Error::Usage(format!("at point {index} ({}): {m}", at.join(", "))),
-                other => other,
-            }
-        })?;
-        Ok(Point {
-            index,
-            values,
-            scenario,
-        })
+        let mut all: Vec<f64> = self.scenario.set.iter().map(|o| o.value).collect();
+        all.extend_from_slice(&values);
+        let mut p = self.builder.point(index, &all)?;
+        p.values = values;
+        Ok(p)
     }
 }

@@ -63,7 +63,7 @@ pub fn points<'s>(
     design_columns: Vec<Vec<f64>>,
 ) -> PyResult<ScenarioPoints<'s>> {
     match (vary.is_empty(), design_paths.is_empty()) {
-        (true, true) => Ok(ScenarioPoints::single(scenario)),
+        (true, true) => ScenarioPoints::single(scenario),
         (false, true) => ScenarioPoints::grid(scenario, vary),
         (true, false) => ScenarioPoints::table(scenario, design_paths, design_columns),
         (false, false) => Err(Error::Usage(
@@ -96,12 +96,6 @@ pub fn run(
     if trials == 0 {
         return Err(Error::Usage("trials must be at least 1".into())).py();
     }
-    if !observe.is_empty() {
-        return Err(Error::Usage(
-            "observe: not available in this build of negsim yet".into(),
-        ))
-        .py();
-    }
     let pts = points(scenario, &vary, &design_paths, design_columns)?;
     let n_points = pts.count();
     if n_points.checked_mul(trials).is_none() {
@@ -112,7 +106,9 @@ pub fn run(
     }
     let params = pts.params();
     let first = pts.point(0).py()?;
-    let columns = Columns::new(&first.scenario, &params);
+    let columns = Columns::new(&first.scenario, &params)
+        .observing(&first.scenario, &observe)
+        .py()?;
     let pool = pool(threads)?;
     let tmp = tempfile::Builder::new()
         .prefix("negsim-run-")
@@ -141,7 +137,18 @@ pub fn run(
         }
         e => to_py(e),
     })?;
-    let manifest = manifest(scenario, &pts, seed, trials, actions, &stats, &dir, pool.current_num_threads(), started_at);
+    let manifest = manifest(
+        scenario,
+        &pts,
+        &columns.observe,
+        seed,
+        trials,
+        actions,
+        &stats,
+        &dir,
+        pool.current_num_threads(),
+        started_at,
+    );
     negsim::runs::shard::write_manifest(&dir, &manifest).py()?;
     drop(dir);
     Ok(RunFolder {
@@ -156,6 +163,7 @@ pub fn run(
 fn manifest(
     scenario: &Scenario,
     pts: &ScenarioPoints,
+    observe: &[String],
     seed: u64,
     trials: u64,
     actions: bool,
@@ -182,6 +190,7 @@ fn manifest(
             "parameters": params,
             "points": design_key,
             "actions": actions,
+            "observe": observe,
         });
         negsim::output::manifest::sha256_hex(key.to_string().as_bytes())
     };
@@ -198,6 +207,7 @@ fn manifest(
     if pts.design == "table" {
         command_line.push(format!("design=<table of {n_points} points: {}>", params.join(", ")));
     }
+    command_line.extend(observe.iter().map(|o| format!("observe={o}")));
     if actions {
         command_line.push("actions=True".into());
     }
@@ -227,8 +237,10 @@ fn manifest(
                 .collect(),
             points: n_points,
             design_seed: None,
+            design_file: None,
             study: None,
         },
+        observe: observe.to_vec(),
         precision: None,
         shard: None,
         merged_from: vec![],
