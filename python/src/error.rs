@@ -14,9 +14,11 @@ pub fn to_py(e: Error) -> PyErr {
         Error::Scenario { .. } | Error::Usage(_) => PyValueError::new_err(message),
         Error::Refused(m) if m == INTERRUPTED => PyKeyboardInterrupt::new_err(m),
         Error::Refused(_) => PyFileExistsError::new_err(message),
-        Error::Io { path, source } => {
-            PyOSError::new_err((source.raw_os_error().unwrap_or(0), message, path.display().to_string()))
-        }
+        Error::Io { path, source } => PyOSError::new_err((
+            source.raw_os_error().unwrap_or(0),
+            message,
+            path.display().to_string(),
+        )),
     }
 }
 

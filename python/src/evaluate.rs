@@ -30,7 +30,11 @@ pub fn evaluate<'py>(
     let pts = points(scenario, &vary, &design_paths, design_columns)?;
     let pool = pool(threads)?;
     let e = crate::interrupt::run(py, |flag| {
-        pool.install(|| cancellable(flag, || negsim::runs::evaluate::evaluate(&pts, &observe, trials, seed)))
+        pool.install(|| {
+            cancellable(flag, || {
+                negsim::runs::evaluate::evaluate(&pts, &observe, trials, seed)
+            })
+        })
     })?
     .map_err(|e| match e {
         Error::Refused(m) if m == INTERRUPTED => pyo3::exceptions::PyKeyboardInterrupt::new_err(m),

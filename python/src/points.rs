@@ -5,8 +5,8 @@
 use crate::error::IntoPy;
 use crate::scenario::Scenario;
 use negsim::error::{Error, Result};
-use negsim::runs::run::{Point, Points};
 use negsim::runs::points::PointBuilder;
+use negsim::runs::run::{Point, Points};
 use negsim::runs::sweep::{Design, Space, Vary, space};
 use negsim::scenario::ParamPath;
 use pyo3::PyResult;
@@ -82,7 +82,11 @@ impl<'s> ScenarioPoints<'s> {
     /// # Errors
     /// `ValueError` for a path that names no field, a value that is not finite, columns of
     /// different lengths or no rows.
-    pub fn table(scenario: &'s Scenario, paths: &[String], columns: Vec<Vec<f64>>) -> PyResult<Self> {
+    pub fn table(
+        scenario: &'s Scenario,
+        paths: &[String],
+        columns: Vec<Vec<f64>>,
+    ) -> PyResult<Self> {
         let mut parsed = Vec::new();
         let mut cols = Vec::new();
         let rows = columns.first().map_or(0, Vec::len);
@@ -90,8 +94,10 @@ impl<'s> ScenarioPoints<'s> {
             let path = ParamPath::parse(p).py()?;
             scenario.doc.check_path(&path).py()?;
             if parsed.contains(&path) {
-                return Err(Error::Usage(format!("design: the column {p} is given twice")))
-                    .py();
+                return Err(Error::Usage(format!(
+                    "design: the column {p} is given twice"
+                )))
+                .py();
             }
             if col.len() != rows {
                 return Err(Error::Usage(format!(

@@ -132,9 +132,7 @@ pub fn run(
         pool.install(|| cancellable(flag, || execute(&plan, &dir)))
     })?
     .map_err(|e| match e {
-        Error::Refused(m) if m == INTERRUPTED => {
-            pyo3::exceptions::PyKeyboardInterrupt::new_err(m)
-        }
+        Error::Refused(m) if m == INTERRUPTED => pyo3::exceptions::PyKeyboardInterrupt::new_err(m),
         e => to_py(e),
     })?;
     let manifest = manifest(
@@ -177,7 +175,11 @@ fn manifest(
     let sha = scenario.sha256();
     let n_points = pts.count();
     let design_key: Vec<Vec<f64>> = (0..n_points).map(|i| pts.space.values(i)).collect();
-    let set: Vec<String> = scenario.set.iter().map(|o| format!("{}={}", o.path, o.value)).collect();
+    let set: Vec<String> = scenario
+        .set
+        .iter()
+        .map(|o| format!("{}={}", o.path, o.value))
+        .collect();
     let run_id = {
         let key = serde_json::json!({
             "version": negsim_version(),
@@ -203,9 +205,17 @@ fn manifest(
     ];
     command_line.extend(scenario.overlays.iter().map(|o| format!("with={}", o.file)));
     command_line.extend(set.iter().map(|s| format!("set={s}")));
-    command_line.extend(pts.specs.iter().zip(&params).map(|(s, p)| format!("vary={p}={s}")));
+    command_line.extend(
+        pts.specs
+            .iter()
+            .zip(&params)
+            .map(|(s, p)| format!("vary={p}={s}")),
+    );
     if pts.design == "table" {
-        command_line.push(format!("design=<table of {n_points} points: {}>", params.join(", ")));
+        command_line.push(format!(
+            "design=<table of {n_points} points: {}>",
+            params.join(", ")
+        ));
     }
     command_line.extend(observe.iter().map(|o| format!("observe={o}")));
     if actions {
@@ -304,7 +314,9 @@ impl RunFolder {
     /// `manifest.json` as written (JSON text).
     fn manifest_json(&self) -> PyResult<String> {
         let p = self.dir().join("manifest.json");
-        std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e)).py()
+        std::fs::read_to_string(&p)
+            .map_err(|e| Error::io(&p, e))
+            .py()
     }
 
     /// The sweep paths (the parameter columns).
@@ -334,7 +346,8 @@ impl RunFolder {
             let mut src = std::fs::File::open(&from).map_err(|e| Error::io(&from, e))?;
             let mut f = out.create(&o.file)?;
             std::io::copy(&mut src, &mut f).map_err(|e| Error::io(out.temp_path(&o.file), e))?;
-            f.flush().map_err(|e| Error::io(out.temp_path(&o.file), e))?;
+            f.flush()
+                .map_err(|e| Error::io(out.temp_path(&o.file), e))?;
             drop(f);
             out.finish(&o.file)?;
             stats.rows.push((o.file.clone(), o.rows));

@@ -39,7 +39,15 @@ fn kind_of(name: &str, params: &[String]) -> Option<Kind> {
         return Some(Kind::Bool);
     }
     let ints = [
-        "day", "days", "delays", "lapses", "actions_done", "point", "trial", "trials", "n",
+        "day",
+        "days",
+        "delays",
+        "lapses",
+        "actions_done",
+        "point",
+        "trial",
+        "trials",
+        "n",
         "count",
     ];
     if ints.iter().any(|s| name.ends_with(s)) {
@@ -198,9 +206,7 @@ impl Column {
                 let small = self.words.len() <= 16;
                 let code = if missing {
                     -1
-                } else if small
-                    && let Some(c) = self.words.iter().position(|w| w.as_bytes() == v)
-                {
+                } else if small && let Some(c) = self.words.iter().position(|w| w.as_bytes() == v) {
                     // Few words (outcomes, parties): a scan beats hashing.
                     c as i32
                 } else if !small && let Some(&c) = self.index.get(v) {

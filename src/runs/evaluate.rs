@@ -223,6 +223,9 @@ fn parse(names: &[String], s: &crate::Scenario) -> Result<Vec<(Observable, usize
     Ok(out)
 }
 
+/// A point being evaluated: compiled, its engine plan, its observables.
+type Loaded = (Point, Arc<EnginePlan>, Vec<(Observable, usize)>);
+
 /// Points compiled at a time: enough work for every core, few enough to hold in memory.
 fn window() -> usize {
     (rayon::current_num_threads() * 8).max(8)
@@ -236,7 +239,12 @@ fn window() -> usize {
 /// [`Error::Usage`] for no trials, no observables or an unknown observable (named); the
 /// error of a point that does not compile; [`Error::Refused`] when the run is cancelled
 /// ([`crate::runs::run::cancellable`]).
-pub fn evaluate(points: &dyn Points, names: &[String], trials: u64, seed: u64) -> Result<Evaluation> {
+pub fn evaluate(
+    points: &dyn Points,
+    names: &[String],
+    trials: u64,
+    seed: u64,
+) -> Result<Evaluation> {
     if trials == 0 {
         return Err(Error::Usage("trials must be at least 1".into()));
     }
@@ -259,10 +267,14 @@ pub fn evaluate(points: &dyn Points, names: &[String], trials: u64, seed: u64) -
         }
         let end = (next + window() as u64).min(n_points);
         // The window's points, compiled on every core.
-        let loaded: Vec<(Point, Arc<EnginePlan>, Vec<(Observable, usize)>)> = (next..end)
+        let loaded: Vec<Loaded> = (next..end)
             .into_par_iter()
             .map(|i| {
-                let p = if i == 0 { first.clone() } else { points.point(i)? };
+                let p = if i == 0 {
+                    first.clone()
+                } else {
+                    points.point(i)?
+                };
                 let obs = parse(names, &p.scenario)?;
                 let plan = Arc::new(EnginePlan::new(&p.scenario));
                 Ok((p, plan, obs))
