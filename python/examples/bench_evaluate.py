@@ -6,6 +6,7 @@ same design (`negsim run --design file:points.csv --observe ...`), and the DataF
 """
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -30,20 +31,23 @@ def main() -> int:
     d.to_csv(os.path.join(work, "points.csv"), index=False)
     s = negsim.load()
     for _ in range(2):
-        t = time.time()
+        t, c = time.time(), time.process_time()
         negsim.evaluate(s, d, trials=1000, seed=1, observe=OBSERVE)
-        te = time.time() - t
+        te, ce = time.time() - t, time.process_time() - c
         out = os.path.join(work, "cli")
         shutil.rmtree(out, ignore_errors=True)
         args = [cli, "run", "--trials", "1000", "--seed", "1", "--design",
                 "file:" + os.path.join(work, "points.csv"), "--out", out]
         for o in OBSERVE:
             args += ["--observe", o]
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.time()
         subprocess.run(args, check=True, capture_output=True)
         tc = time.time() - t
-        print(f"1,000 points x 1,000 trials: evaluate {te:.2f} s, CLI {tc:.2f} s, "
-              f"ratio {te / tc:.2f}", flush=True)
+        ru2 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cc = (ru2.ru_utime - ru.ru_utime) + (ru2.ru_stime - ru.ru_stime)
+        print(f"1,000 points x 1,000 trials: evaluate {te:.2f} s (CPU {ce:.2f} s), "
+              f"CLI {tc:.2f} s (CPU {cc:.2f} s); CPU ratio {ce / cc:.2f}", flush=True)
     r = negsim.run(s, trials=1_000_000, seed=1, progress=False)
     for _ in range(3):
         r._frames.clear()
