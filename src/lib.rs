@@ -10,7 +10,7 @@
 //! The model's exact semantics, model version 0.3, are in `docs/MODEL.md` in the repository:
 //! section 2 (rules 2.1 to 2.16: time and the order of a day, parties, actions, the chance to
 //! act, trust, walkouts, durations, shocks, phases, exactness, then the 0.3 mechanisms), the
-//! scenario files (3), the seeding rule (4, and [`rng`]) and the outputs (5). Code comments
+//! scenario files (3), the seeding rule (4, and [`rng`]), the outputs (5) and calibration (6). Code comments
 //! cite it by section ("docs/MODEL.md 2.13"). The engine does exactly that, and [`engine`]
 //! explains how (the order of a day, and why skipping ahead is exact). The documents the
 //! reference scenarios encode are cited in `docs/SOURCES.md`; to cite negsim itself, see
@@ -28,6 +28,7 @@
 //! | [`engine`] | one trial: the day loop, trust, reviews, shocks (skip-ahead and literal) |
 //! | [`rng`] | the seeding rule: one ChaCha8 stream per trial |
 //! | [`runs`] | runs and designs: sweeps, Latin hypercubes, studies, the runner, shards |
+//! | [`inference`] | `negsim calibrate`: ABC-SMC (and history matching) of chosen parameters against an observed history |
 //! | [`stats`] | constant-memory summaries: exact quantiles, Wilson intervals |
 //! | [`output`] | `trials.csv`, `summary.csv`, `actions.csv`, `points.csv`, `manifest.json` |
 //! | [`report`] | pictures of a finished run: SVG charts and a self-contained HTML page |
@@ -59,6 +60,7 @@ pub mod duration;
 pub mod engine;
 pub mod error;
 pub mod graph;
+pub mod inference;
 pub mod inspect;
 pub mod model;
 pub mod output;

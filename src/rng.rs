@@ -20,6 +20,14 @@
 //! point. So trial `k` uses the same numbers at every point of a sweep (common random
 //! numbers, docs/MODEL.md 4.2), and results are byte-identical whatever the thread count
 //! or sharding. `seed_from_u64` is rand_core's documented PCG32-based key expansion.
+//!
+//! **Calibration** (`negsim calibrate`, docs/MODEL.md 6.6) draws its proposals (prior draws,
+//! ancestors, kernel perturbations, Latin hypercubes, predictive resampling) from stream
+//! [`CALIBRATION_STREAM`] `= 2^64 - 2` of the same key, never a trial stream (`0..`, far below)
+//! nor the design stream `2^64 - 1` of `--design lhs`. Draw unit `index` of stage `stage`
+//! starts at word `stage * 2^56 + index * 2^20` ([`calibration_rng`]): `2^20` words per
+//! proposal, `2^36` proposals per stage, `2^12` stages. The trials a calibration simulates
+//! are ordinary trial streams, numbered `stage * 2^40 + index` ([`calibration_trial`]).
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -98,6 +106,35 @@ impl TriggerCoins {
         self.rng.set_word_pos(trigger_word_pos(shock, c));
         uniform(&mut self.rng)
     }
+}
+
+/// The stream of the calibration's own draws (docs/MODEL.md 6.6): `2^64 - 2`.
+pub const CALIBRATION_STREAM: u64 = u64::MAX - 1;
+
+/// Stages of a calibration's draws: generation `g` of ABC-SMC is stage `g + 1`
+/// (up to [`STAGE_HISTORY`]` - 1`), history-matching wave `w` is stage [`STAGE_HISTORY`]` + w`,
+/// and the posterior predictive run is stage [`STAGE_PREDICTIVE`].
+pub const STAGE_HISTORY: u64 = 2048;
+/// The stage of the posterior predictive draws.
+pub const STAGE_PREDICTIVE: u64 = 4095;
+
+/// The calibration draws of unit `index` (a proposal, a design, a resampled point) of stage
+/// `stage` for seed `seed`: stream [`CALIBRATION_STREAM`] from word
+/// `stage * 2^56 + index * 2^20` (`stage < 2^12`, `index < 2^36`; larger values wrap within
+/// those bits).
+pub fn calibration_rng(seed: u64, stage: u64, index: u64) -> TrialRng {
+    let mut rng = master(seed);
+    rng.set_stream(CALIBRATION_STREAM);
+    let stage = u128::from(stage & 0xfff);
+    let index = u128::from(index & ((1 << 36) - 1));
+    rng.set_word_pos((stage << 56) | (index << 20));
+    rng
+}
+
+/// The trial stream a calibration simulates for unit `index` of stage `stage`:
+/// `stage * 2^40 + index` (`index < 2^40`), an ordinary trial stream of the calibration's seed.
+pub fn calibration_trial(stage: u64, index: u64) -> u64 {
+    ((stage & 0xfff) << 40) | (index & ((1 << 40) - 1))
 }
 
 /// The key shared by every trial of a run: derive once, then [`for_trial`] per trial.
@@ -220,6 +257,27 @@ mod tests {
             trigger_word_pos(1, (1 << 31) - 1)
         );
         assert!(trigger_word_pos(0, u32::MAX) < trigger_word_pos(1, 0));
+    }
+
+    /// Pins the calibration stream, and that it is stream `2^64 - 2` at the documented word.
+    #[test]
+    fn calibration_stream_value_stability() {
+        let mut a = calibration_rng(1, 1, 0);
+        let mut b = calibration_rng(1, 1, 1);
+        let mut c = calibration_rng(1, STAGE_HISTORY, 0);
+        let mut direct = master(1);
+        direct.set_stream(u64::MAX - 1);
+        direct.set_word_pos((1u128 << 56) | (1 << 20));
+        let bx = b.next_u64();
+        assert_eq!(bx, direct.next_u64());
+        let got = format!("{} {} {}", a.next_u64(), bx, c.next_u64());
+        assert_eq!(
+            got,
+            "15688455105328154246 12770328095150199390 496585994730353413"
+        );
+        assert_ne!(a.next_u64(), trial_rng(1, 0).next_u64());
+        assert_eq!(calibration_trial(3, 5), (3 << 40) + 5);
+        assert!(calibration_trial(STAGE_PREDICTIVE, (1 << 40) - 1) < u64::MAX - 1);
     }
 
     #[test]

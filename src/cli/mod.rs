@@ -3,6 +3,7 @@
 //! `main` returns an exit code: 0 on success, 2 for bad input (a scenario error, a bad
 //! option), 1 for anything else (I/O, a refused overwrite). Errors print as `error: ...`.
 
+mod calibrate;
 mod check;
 mod folder;
 mod graph;
@@ -84,6 +85,16 @@ enum Command {
     ///
     /// Example: negsim report output/second-phase-2007
     Report(report::ReportArgs),
+    /// Fit chosen parameters to an observed history (ABC-SMC) and write the posterior.
+    ///
+    /// Reads a calibration file ([calibration] with the scenario, seed, particles and stop
+    /// settings; [[observe]] facts; [[prior]] distributions over sweep paths), prints a line per
+    /// generation (tolerance, proposals, acceptance, ESS, trials, seconds), and writes
+    /// posterior.csv, generations.csv, a predictive/ run and manifest.json. The same file and
+    /// seed give the same bytes whatever --threads.
+    ///
+    /// Example: negsim calibrate scenarios/calibration/history-2007-2009.toml --threads 2
+    Calibrate(calibrate::CalibrateArgs),
     /// Check a finished run's files against the rows and SHA-256 its manifest records.
     ///
     /// Exit 0 and "DIR: N files verified" when every file is what the run wrote; exit 1
@@ -106,6 +117,7 @@ pub fn main() -> ExitCode {
         Some(Command::Graph(args)) => graph::run(args),
         Some(Command::Merge(args)) => merge::run(args),
         Some(Command::Verify(args)) => verify::run(args),
+        Some(Command::Calibrate(args)) => calibrate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -26,6 +26,13 @@ pub const RUN_FILES: &[&str] = &[
     "manifest.json",
 ];
 
+/// The files a calibration folder (`negsim calibrate`, docs/MODEL.md 6.8) may hold besides
+/// `manifest.json`.
+pub const CALIBRATION_FILES: &[&str] = &["posterior.csv", "generations.csv", "history.csv"];
+
+/// The run folder a calibration writes its posterior predictive run into.
+pub const PREDICTIVE: &str = "predictive";
+
 /// The folder `negsim report` writes into a run folder.
 const REPORT: &str = "report";
 
@@ -49,16 +56,27 @@ pub struct Contents {
 
 /// Whether `name` (an entry of a run folder) is something negsim writes there.
 fn is_negsim_entry(dir: &Path, name: &str) -> bool {
-    if name == LOCK_FILE || RUN_FILES.contains(&name) {
+    let known = |n: &str| RUN_FILES.contains(&n) || CALIBRATION_FILES.contains(&n);
+    if name == LOCK_FILE || known(name) {
         return true;
     }
     if let Some(inner) = name
         .strip_prefix('.')
         .and_then(|n| n.strip_suffix(".partial"))
     {
-        return RUN_FILES.contains(&inner);
+        return known(inner);
     }
-    name == REPORT && is_report_dir(&dir.join(REPORT))
+    (name == REPORT && is_report_dir(&dir.join(REPORT)))
+        || (name == PREDICTIVE && is_run_dir(&dir.join(PREDICTIVE)))
+}
+
+/// A folder holding only what a run writes (the predictive run of a calibration).
+fn is_run_dir(p: &Path) -> bool {
+    p.is_dir()
+        && fs::read_dir(p).is_ok_and(|rd| {
+            rd.flatten()
+                .all(|e| is_negsim_entry(p, &e.file_name().to_string_lossy()))
+        })
 }
 
 /// A `report/` folder holding only what `negsim report` writes: SVG charts, `report.html`,
@@ -247,7 +265,7 @@ impl RunDir {
         order.sort_by_key(|n| n != "manifest.json");
         for n in &order {
             let p = self.dir.join(n);
-            let r = if n == REPORT {
+            let r = if n == REPORT || n == PREDICTIVE {
                 fs::remove_dir_all(&p)
             } else {
                 fs::remove_file(&p)

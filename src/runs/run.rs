@@ -87,6 +87,13 @@ pub trait Points: Sync {
     /// # Errors
     /// When the point does not compile.
     fn point(&self, index: u64) -> Result<Point>;
+    /// The stream trial `trial` of point `index` draws from: `trial` (common random numbers
+    /// across points, docs/MODEL.md 4.2). A calibration's predictive run gives each point a
+    /// stream of its own instead (docs/MODEL.md 6.8).
+    fn trial_stream(&self, index: u64, trial: u64) -> u64 {
+        let _ = index;
+        trial
+    }
 }
 
 impl Points for [Point] {
@@ -511,7 +518,8 @@ fn run_items(
                             summary: PointSummary::new(c),
                         };
                         for t in item.lo..item.hi {
-                            wk.trial.run(master, t, &mut wk.result);
+                            let stream = plan.points.trial_stream(lp.point.index, t);
+                            wk.trial.run(master, stream, &mut wk.result);
                             trials::push_row(
                                 &mut out.trials,
                                 &lp.prefix,

@@ -5,6 +5,8 @@
 
 mod allocation;
 mod bounds;
+mod calibrate;
+mod calibrate_sbc;
 mod cli_run;
 mod common;
 mod compat;
