@@ -30,7 +30,7 @@ import pandas as pd
 from . import _native
 from ._native import Scenario
 
-__all__ = ["Scenario", "Run", "load", "run", "evaluate", "trace", "__version__"]
+__all__ = ["Scenario", "Run", "Calibration", "load", "run", "evaluate", "trace", "calibrate", "__version__"]
 __version__: str = _native.__version__
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -271,6 +271,49 @@ def evaluate(
         _scenario(scenario), paths, cols, vary, int(trials), int(seed), list(observe), threads
     )
     return pd.DataFrame({name: np.asarray(values, dtype=float) for name, values in out})
+
+
+class Calibration:
+    """A finished calibration (``negsim calibrate``): ``posterior`` (the final particles: one
+    column per prior's path, ``weight``, ``distance``), ``generations`` (tolerance,
+    proposals, acceptance, effective sample size per generation) and ``dir``, the folder
+    holding every file (``predictive/``, ``manifest.json``)."""
+
+    def __init__(self, dir: str, posterior: pd.DataFrame, generations: pd.DataFrame, holder: Any):
+        self.dir = dir
+        self.posterior = posterior
+        self.generations = generations
+        self._holder = holder  # keeps a temporary folder alive
+
+    @property
+    def manifest(self) -> dict:
+        with open(os.path.join(self.dir, "manifest.json")) as f:
+            return json.load(f)
+
+    def __repr__(self) -> str:
+        return f"<negsim.Calibration: {len(self.posterior)} particles, {len(self.generations)} generations in {self.dir}>"
+
+
+def calibrate(
+    file: PathLike,
+    out: Optional[PathLike] = None,
+    threads: Optional[int] = None,
+    force: bool = False,
+    progress: bool = False,
+) -> Calibration:
+    """Calibrate as ``negsim calibrate FILE [--out OUT] [--threads N] [--force]`` does
+    (ABC by sequential Monte Carlo, docs/MODEL.md 6): the same file and seed give the same
+    files. Without ``out`` the folder is temporary, kept while the result lives.
+
+    >>> c = calibrate("tests/data/calibration/one-action.calibration.toml")  # doctest: +SKIP
+    >>> float((c.posterior["party.A.compliance"] * c.posterior["weight"]).sum())  # doctest: +SKIP
+    0.33...
+    """
+    d, post, gens, holder = _native.calibrate(
+        os.fspath(file), None if out is None else os.fspath(out), threads, bool(force),
+        bool(progress),
+    )
+    return Calibration(d, _frame(post), _frame(gens), holder)
 
 
 def trace(scenario: Union[Scenario, PathLike, None], trial: int, seed: int = 1) -> pd.DataFrame:

@@ -74,3 +74,11 @@ def evaluate(
     threads: Optional[int],
 ) -> list[tuple[str, list[float]]]: ...
 def trace(scenario: Scenario, trial: int, seed: int) -> list[Column]: ...
+
+class Holder:
+    """Keeps a temporary calibration folder while Python holds it."""
+
+def calibrate(
+    file: str, out: Optional[str] = None, threads: Optional[int] = None, force: bool = False,
+    progress: bool = False,
+) -> tuple[str, list[Column], list[Column], Optional[Holder]]: ...

@@ -7,6 +7,7 @@
 //! | [`scenario`] | `load`, `Scenario` |
 //! | [`run`] | `run`, `RunFolder` (the run's files, `.save`) |
 //! | [`evaluate`] | `evaluate`: observable averages per point |
+//! | [`calibrate`] | `calibrate`: `negsim calibrate` from Python |
 //! | [`trace`] | `trace`: one trial's events |
 //! | [`table`] | CSV files as typed column buffers |
 //! | [`points`] | the points a run or an evaluation visits |
@@ -15,6 +16,7 @@
 
 use pyo3::prelude::*;
 
+pub mod calibrate;
 pub mod error;
 pub mod evaluate;
 pub mod interrupt;
@@ -34,5 +36,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run::run, m)?)?;
     m.add_function(wrap_pyfunction!(trace::trace, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(calibrate::calibrate, m)?)?;
+    m.add_class::<calibrate::Holder>()?;
     Ok(())
 }
