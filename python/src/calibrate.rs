@@ -11,6 +11,15 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use std::path::PathBuf;
 
+/// What `calibrate` returns: the folder, the posterior's and the generations' columns, and
+/// the holder of a temporary folder.
+pub type Calibrated<'py> = (
+    String,
+    Bound<'py, PyList>,
+    Bound<'py, PyList>,
+    Option<Holder>,
+);
+
 /// Calibrate as `negsim calibrate FILE [--out OUT] [--threads N] [--force]` does. Returns
 /// `(folder, posterior columns, generations columns)`; the folder is `out`, or a temporary
 /// one (removed when the returned holder is dropped).
@@ -23,12 +32,7 @@ pub fn calibrate<'py>(
     threads: Option<usize>,
     force: bool,
     progress: bool,
-) -> PyResult<(
-    String,
-    Bound<'py, PyList>,
-    Bound<'py, PyList>,
-    Option<Holder>,
-)> {
+) -> PyResult<Calibrated<'py>> {
     let started_at = now();
     let config = Calibration::load(&file).py()?;
     let (tmp, dir_path) = match out {
