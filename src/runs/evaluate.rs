@@ -1,4 +1,4 @@
-//! Observable averages per point (docs/MODEL.md 5.2): what a sensitivity analysis, a
+//! Observable averages per point (docs/MODEL.md 5.2 and 7): what a sensitivity analysis, a
 //! scenario-discovery method or an ABC sampler wants of a design, one row per point, without
 //! writing a row per trial.
 //!
