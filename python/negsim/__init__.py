@@ -8,7 +8,7 @@ point of a design, the shape SALib, EMA Workbench and pyabc expect.
 >>> import negsim
 >>> s = negsim.load()                      # the bundled second-phase-2007 scenario
 >>> s.parties
-['DPRK', 'US', 'China', 'ROK', 'Japan', 'Russia']
+['CHN', 'DPRK', 'JPN', 'ROK', 'RUS', 'US']
 >>> r = negsim.run(s, trials=1000, seed=1)
 >>> r.trials["outcome"].value_counts(normalize=True).round(2).to_dict()  # doctest: +SKIP
 {'completed': 0.56, 'collapsed': 0.3, 'stalled': 0.14}
