@@ -72,4 +72,7 @@ pub mod stats;
 pub mod trace;
 
 pub use error::{Error, Result};
+
+/// The version of negsim (the library, the CLI and the Python package alike).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use model::Scenario;
