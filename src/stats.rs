@@ -25,7 +25,7 @@ const DENSE: usize = 1 << 16;
 const SMALL: usize = 64;
 
 /// Counts per distinct value. Values are compared by their exact bits (after mapping -0 to 0).
-/// Up to [`SMALL`] distinct values are kept in a sorted list; past that, small whole numbers go
+/// Up to 64 distinct values are kept in a sorted list; past that, small whole numbers go
 /// to a dense array, anything else to an ordered map. Either way [`Histogram::iter`] gives the
 /// same (value, count) pairs in the same ascending order, so every figure computed from it
 /// (mean, sd, quantiles) has the same bits whichever form holds the counts.
