@@ -19,10 +19,21 @@ pub const Z95: f64 = 1.959_963_984_540_054;
 /// Whole numbers below this are counted in a dense array (days, delays, counts).
 const DENSE: usize = 1 << 16;
 
+/// Distinct values kept in a sorted list before the histogram spills into its dense array and
+/// ordered map. A point of a few trials has few distinct values, and its summary then costs in
+/// proportion to them, not to the range of days (a horizon of thousands of days).
+const SMALL: usize = 64;
+
 /// Counts per distinct value. Values are compared by their exact bits (after mapping -0 to 0).
-/// Small whole numbers go to a dense array, anything else to an ordered map.
+/// Up to 64 distinct values are kept in a sorted list; past that, small whole numbers go
+/// to a dense array, anything else to an ordered map. Either way [`Histogram::iter`] gives the
+/// same (value, count) pairs in the same ascending order, so every figure computed from it
+/// (mean, sd, quantiles) has the same bits whichever form holds the counts.
 #[derive(Debug, Clone, Default)]
 pub struct Histogram {
+    /// Sorted by value (`total_cmp`), distinct; the only counts until `spilled`.
+    small: Vec<(f64, u64)>,
+    spilled: bool,
     dense: Vec<u64>,
     counts: BTreeMap<OrdF64, u64>,
     n: u64,
@@ -63,6 +74,38 @@ impl Histogram {
             return;
         }
         let x = if x == 0.0 { 0.0 } else { x };
+        self.n += k;
+        // A NaN goes straight to the spilled form, where it has always sorted.
+        if !self.spilled && x.is_nan() {
+            self.spill();
+        }
+        if !self.spilled {
+            match self.small.binary_search_by(|(v, _)| v.total_cmp(&x)) {
+                Ok(i) => {
+                    self.small[i].1 += k;
+                    return;
+                }
+                Err(i) if self.small.len() < SMALL => {
+                    self.small.insert(i, (x, k));
+                    return;
+                }
+                Err(_) => self.spill(),
+            }
+        }
+        self.add_big(x, k);
+    }
+
+    /// Move the sorted list into the dense array and ordered map.
+    fn spill(&mut self) {
+        self.spilled = true;
+        for (v, c) in std::mem::take(&mut self.small) {
+            self.add_big(v, c);
+        }
+    }
+
+    /// Count in the spilled form (`x` already has -0 mapped to 0; `n` not touched).
+    #[inline]
+    fn add_big(&mut self, x: f64, k: u64) {
         // A whole number in the dense range (checked without a libm call to `fract`).
         if x >= 0.0 && x < DENSE as f64 && (x as usize) as f64 == x {
             let i = x as usize;
@@ -73,11 +116,19 @@ impl Histogram {
         } else {
             *self.counts.entry(OrdF64(x)).or_insert(0) += k;
         }
-        self.n += k;
     }
 
     /// Add another histogram's counts.
     pub fn merge(&mut self, other: &Histogram) {
+        if !other.spilled {
+            for &(v, c) in &other.small {
+                self.add_n(v, c);
+            }
+            return;
+        }
+        if !self.spilled {
+            self.spill();
+        }
         if other.dense.len() > self.dense.len() {
             self.dense.resize(other.dense.len(), 0);
         }
@@ -107,7 +158,7 @@ impl Histogram {
         // Sparse values are negative, fractional or large: merge the two ascending runs.
         let mut dense = dense.peekable();
         let mut sparse = sparse.peekable();
-        std::iter::from_fn(move || match (dense.peek(), sparse.peek()) {
+        let big = std::iter::from_fn(move || match (dense.peek(), sparse.peek()) {
             (Some(d), Some(s)) => {
                 if d.0 < s.0 {
                     dense.next()
@@ -117,7 +168,9 @@ impl Histogram {
             }
             (Some(_), None) => dense.next(),
             (None, _) => sparse.next(),
-        })
+        });
+        // Exactly one of the two forms holds the counts (the other is empty).
+        self.small.iter().copied().chain(big)
     }
 
     /// Mean, summed in ascending order of value.
@@ -263,5 +316,175 @@ mod tests {
         let (lo, hi) = wilson(5, 10).unwrap();
         assert!((lo + hi - 1.0).abs() < 1e-12);
         assert!((lo - 0.236_593_090_512_564_6).abs() < 1e-9, "{lo}");
+    }
+
+    /// The histogram of negsim 0.3.0 (dense array and ordered map only), to check the sorted
+    /// list against: same pairs, same order, same bits of every figure.
+    #[derive(Default)]
+    struct Old {
+        dense: Vec<u64>,
+        counts: BTreeMap<OrdF64, u64>,
+        n: u64,
+    }
+
+    impl Old {
+        fn add_n(&mut self, x: f64, k: u64) {
+            if k == 0 {
+                return;
+            }
+            let x = if x == 0.0 { 0.0 } else { x };
+            if x >= 0.0 && x < DENSE as f64 && (x as usize) as f64 == x {
+                let i = x as usize;
+                if i >= self.dense.len() {
+                    self.dense.resize(i + 1, 0);
+                }
+                self.dense[i] += k;
+            } else {
+                *self.counts.entry(OrdF64(x)).or_insert(0) += k;
+            }
+            self.n += k;
+        }
+        fn merge(&mut self, other: &Old) {
+            if other.dense.len() > self.dense.len() {
+                self.dense.resize(other.dense.len(), 0);
+            }
+            for (a, b) in self.dense.iter_mut().zip(&other.dense) {
+                *a += b;
+            }
+            for (v, c) in &other.counts {
+                *self.counts.entry(*v).or_insert(0) += c;
+            }
+            self.n += other.n;
+        }
+        fn iter(&self) -> Vec<(f64, u64)> {
+            let dense = self
+                .dense
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .map(|(i, c)| (i as f64, *c));
+            let sparse = self.counts.iter().map(|(v, c)| (v.0, *c));
+            let mut dense = dense.peekable();
+            let mut sparse = sparse.peekable();
+            std::iter::from_fn(move || match (dense.peek(), sparse.peek()) {
+                (Some(d), Some(s)) => {
+                    if d.0 < s.0 {
+                        dense.next()
+                    } else {
+                        sparse.next()
+                    }
+                }
+                (Some(_), None) => dense.next(),
+                (None, _) => sparse.next(),
+            })
+            .collect()
+        }
+        fn mean(&self) -> Option<f64> {
+            if self.n == 0 {
+                return None;
+            }
+            let mut s = 0.0;
+            for (v, c) in self.iter() {
+                s += v * c as f64;
+            }
+            Some(s / self.n as f64)
+        }
+        fn sd(&self) -> Option<f64> {
+            if self.n < 2 {
+                return None;
+            }
+            let m = self.mean()?;
+            let mut ss = 0.0;
+            for (v, c) in self.iter() {
+                ss += (v - m) * (v - m) * c as f64;
+            }
+            Some((ss / (self.n - 1) as f64).sqrt())
+        }
+        fn order_stat(&self, k: u64) -> f64 {
+            let mut seen = 0;
+            for (v, c) in self.iter() {
+                seen += c;
+                if k < seen {
+                    return v;
+                }
+            }
+            self.iter().last().map_or(f64::NAN, |v| v.0)
+        }
+        fn quantile(&self, q: f64) -> Option<f64> {
+            if self.n == 0 {
+                return None;
+            }
+            let h = (self.n - 1) as f64 * q;
+            let lo = h.floor();
+            let x0 = self.order_stat(lo as u64);
+            let frac = h - lo;
+            if frac == 0.0 {
+                return Some(x0);
+            }
+            let x1 = self.order_stat(lo as u64 + 1);
+            Some(x0 + frac * (x1 - x0))
+        }
+    }
+
+    fn bits(x: Option<f64>) -> Option<u64> {
+        x.map(f64::to_bits)
+    }
+
+    fn same(new: &Histogram, old: &Old) {
+        let pairs: Vec<(u64, u64)> = new.iter().map(|(v, c)| (v.to_bits(), c)).collect();
+        let want: Vec<(u64, u64)> = old
+            .iter()
+            .into_iter()
+            .map(|(v, c)| (v.to_bits(), c))
+            .collect();
+        assert_eq!(pairs, want);
+        assert_eq!(new.n(), old.n);
+        assert_eq!(bits(new.mean()), bits(old.mean()));
+        assert_eq!(bits(new.sd()), bits(old.sd()));
+        for q in [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0, 0.333] {
+            assert_eq!(bits(new.quantile(q)), bits(old.quantile(q)), "q = {q}");
+        }
+    }
+
+    /// Values of the kinds summaries see: days, counts, -0, fractions, negatives, large ones.
+    fn value() -> impl proptest::strategy::Strategy<Value = f64> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => (0u32..3000).prop_map(f64::from),
+            1 => (0u32..8).prop_map(|k| f64::from(k) * 0.25),
+            1 => Just(-0.0),
+            1 => (-1000i32..1000).prop_map(|k| f64::from(k) * 0.1),
+            1 => (60_000u32..80_000).prop_map(f64::from),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sorted_list_gives_the_figures_of_the_old_histogram(
+            a in proptest::collection::vec((value(), 0u64..4), 0..150),
+            b in proptest::collection::vec((value(), 0u64..4), 0..150),
+        ) {
+            let (mut na, mut oa) = (Histogram::default(), Old::default());
+            for &(x, k) in &a {
+                na.add_n(x, k);
+                oa.add_n(x, k);
+            }
+            same(&na, &oa);
+            let (mut nb, mut ob) = (Histogram::default(), Old::default());
+            for &(x, k) in &b {
+                nb.add_n(x, k);
+                ob.add_n(x, k);
+            }
+            // Merge both ways: small into spilled, spilled into small, small into small.
+            let (mut n1, mut o1) = (na.clone(), Old::default());
+            o1.merge(&oa);
+            n1.merge(&nb);
+            o1.merge(&ob);
+            same(&n1, &o1);
+            let mut n2 = nb.clone();
+            n2.merge(&na);
+            same(&n2, &o1);
+            assert_eq!(n1, n2);
+        }
     }
 }
