@@ -57,11 +57,23 @@ fn same_bytes_for_any_thread_count_and_verify_works() {
         "generations.csv",
         "predictive/trials.csv",
         "predictive/points.csv",
-        "predictive/actions.csv",
+        "observed.csv",
+        "priors.csv",
     ] {
         let a = std::fs::read(outs[0].join(name)).unwrap();
         let b = std::fs::read(outs[1].join(name)).unwrap();
         assert_eq!(a, b, "{name} differs between 1 and 2 threads");
+    }
+    // The predictive run carries every observed fact as a trials.csv column, not actions.csv.
+    assert!(!outs[0].join("predictive/actions.csv").exists());
+    let pred = std::fs::read_to_string(outs[0].join("predictive/trials.csv")).unwrap();
+    let observed = std::fs::read_to_string(outs[0].join("observed.csv")).unwrap();
+    for fact in observed.lines().skip(1) {
+        let name = fact.split(',').next().unwrap();
+        assert!(
+            pred.lines().next().unwrap().split(',').any(|c| c == name),
+            "predictive/trials.csv has no column {name}"
+        );
     }
     let post = std::fs::read_to_string(outs[0].join("posterior.csv")).unwrap();
     assert!(post.starts_with("party.A.compliance,weight,distance\n"));

@@ -49,6 +49,14 @@ const SKIPS: &[(&str, &str)] = &[
         "negsim calibrate",
         "takes minutes (ABC by sequential Monte Carlo); calibration has its own tests",
     ),
+    (
+        "negsim report output/history-2007-2009.calibration",
+        "reads the calibration folder of the skipped `negsim calibrate` above",
+    ),
+    (
+        "scripts/match_rate.py",
+        "reads the calibration folder of the skipped `negsim calibrate` above",
+    ),
     ("pip install", "needs Python"),
     (
         "python3 -c \"from SALib",
