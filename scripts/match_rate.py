@@ -8,7 +8,7 @@ RUN_DIR is a finished `negsim run` folder whose trials.csv has a column for ever
 `negsim calibrate` folder, whose observed.csv lists the facts (docs/MODEL.md 6.10). A trial
 matches a fact when the fact's term of the calibration distance is at most 1 (docs/MODEL.md
 6.3: |value - observed| / scale, a day that did not happen counted at its censored value,
-words and flags by equality); the joint match rate is the share of trials matching every
+words and flags only when equal); the joint match rate is the share of trials matching every
 fact, with a Wilson 95% interval. The same definitions as the fit table of `negsim report`.
 Python 3 standard library only.
 """
@@ -31,7 +31,7 @@ def wilson(k, n, z=1.959963984540054):
 def term(fact, cell):
     kind, scale = fact["kind"], float(fact["scale"])
     if kind in ("word", "flag"):
-        return 0.0 if cell == fact["value"] else 1.0 / scale
+        return 0.0 if cell == fact["value"] else 1.0
     censored = float(fact["censored"]) if fact["censored"] else None
     obs = censored if fact["never"] == "true" else float(fact["value"])
     if cell == "":
@@ -57,7 +57,8 @@ def main(run_dir, cal_dir):
             n += 1
             ok = True
             for i, fact in enumerate(facts):
-                if term(fact, row[fact["name"]]) <= 1.0:
+                t = term(fact, row[fact["name"]])
+                if (t == 0.0) if fact["kind"] in ("word", "flag") else (t <= 1.0):
                     hits[i] += 1
                 else:
                     ok = False

@@ -1,12 +1,12 @@
 //! The distance between one trial and the record (docs/MODEL.md 6.3).
 //!
 //! Each observation contributes a term: for a number (a day, a count, a quantity)
-//! `|x - obs| / scale`; for a word or a flag `0` when equal, else `1 / scale` (`scale`
-//! defaults to 1). A day observable that did not happen in a trial (an action never done)
+//! `|x - obs| / scale`; for a word or a flag `0` when equal, else `1`, whatever its `scale`
+//! (docs/MODEL.md 6.3: a word is equal or not; `scale` only weighs differences). A day observable that did not happen in a trial (an action never done)
 //! enters at the **censored value** `H + 1`, one day past the horizon, and `value = "never"`
 //! observes exactly that value, so "never" against "never" is 0 and "never" against day `x`
 //! is `(H + 1 - x) / scale`. A missing value of any other kind (no `collapsed_by` in a trial
-//! that did not collapse) counts as a mismatch, `1 / scale`, unless "never" was observed.
+//! that did not collapse) counts as a mismatch, `1`, unless "never" was observed.
 //!
 //! The terms are combined by their **maximum** (the Chebyshev distance): a trial is within
 //! tolerance `eps` when *every* observation is within `eps` of its scale, so a tolerance reads
@@ -40,7 +40,7 @@ pub struct Target {
 impl Target {
     /// The term of this observation for one trial's value.
     pub fn term(&self, v: &Value) -> f64 {
-        let mismatch = |same: bool| if same { 0.0 } else { 1.0 / self.scale };
+        let mismatch = |same: bool| if same { 0.0 } else { 1.0 };
         let day = self.observable.is_day();
         match (&self.observed, v) {
             (Value::Number(o), Value::Number(x)) => (x - o).abs() / self.scale,
@@ -138,7 +138,8 @@ phase = "p"
         assert_eq!(n.term(&Value::Number(100.0)), 1.0);
         let w = target(&s, "outcome", Value::Word(0), 0.5);
         assert_eq!(w.term(&Value::Word(0)), 0.0);
-        assert_eq!(w.term(&Value::Word(2)), 2.0);
+        // A word is equal or not: its scale does not weigh the mismatch (docs/MODEL.md 6.3).
+        assert_eq!(w.term(&Value::Word(2)), 1.0);
         let c = target(&s, "collapsed_by", Value::Missing, 1.0);
         assert_eq!(c.term(&Value::Missing), 0.0);
         assert_eq!(c.term(&Value::Word(1)), 1.0);

@@ -12,10 +12,9 @@
 //!   day); a day that did not happen sits at its censored value and reads `never`. A word fact
 //!   gives its most frequent value instead.
 //! - **within one scale**: the share of trials whose term of the distance (docs/MODEL.md 6.3)
-//!   is at most 1, with a Wilson 95% interval.
+//!   is at most 1 (for a word or a flag: whose value matches), with a Wilson 95% interval.
 //!
-//! The **joint match rate** is the share of trials within one scale of every fact at once: a
-//! trial whose distance to the record is at most 1.
+//! The **joint match rate** is the share of trials within one scale of every fact at once.
 
 use crate::output::push_f64;
 use crate::report::draw::pct;
@@ -156,7 +155,7 @@ impl Fact {
 
     /// The term of the distance for a trial's value (docs/MODEL.md 6.3).
     fn term(&self, v: Cell<'_>) -> f64 {
-        let mismatch = |same: bool| if same { 0.0 } else { 1.0 / self.scale };
+        let mismatch = |same: bool| if same { 0.0 } else { 1.0 };
         let day = self.kind == FactKind::Day;
         let cens = self.censored.unwrap_or(f64::INFINITY);
         match (&self.observed, v) {
@@ -249,7 +248,12 @@ impl FactStats {
             (Obs::Word(o), Cell::Word(w)) => self.ties += u64::from(o == w),
             _ => {}
         }
-        let within = f.term(c) <= 1.0;
+        // A word or a flag is within one scale only when it matches (its mismatch term is 1
+        // whatever its scale, docs/MODEL.md 6.3).
+        let within = match f.kind {
+            FactKind::Word | FactKind::Flag => f.term(c) == 0.0,
+            _ => f.term(c) <= 1.0,
+        };
         self.within += u64::from(within);
         Ok(within)
     }
@@ -512,7 +516,7 @@ mod tests {
         for c in ["completed", "stalled", "stalled"] {
             s.add(&f, c).unwrap();
         }
-        // A mismatch costs 1 / scale = 1: within one scale.
+        // A mismatch costs 1: within one scale.
         assert_eq!(s.within, 3);
         let fit = Fit::new(vec![f], vec![s], 3, 3);
         let r = fit.row(0);
