@@ -7,6 +7,12 @@ Each particle is one point evaluated over a few hundred trials (its observables 
 share of completed and collapsed trials and the declaration's mean day); pyabc keeps the
 particles whose statistics lie close to the "observed" ones.
 
+Then the same two parameters, priors and true values go to ``negsim calibrate`` (docs/MODEL.md
+6), which fits the per-trial observables of one history rather than averages over hundreds of
+trials: the record of one history is what a historian has, so it is given the declaration's
+day and the walkout day of one trial simulated at the true values, and its posterior is
+correspondingly wider. The two posteriors are printed side by side.
+
     python examples/abc.py              # seconds (3 generations of 60 particles)
     NEGSIM_FULL=1 python examples/abc.py    # 8 generations of 500 particles
 """
@@ -69,6 +75,37 @@ def calibrate(particles: int, generations: int, trials: int, seed: int = 1):
     return observed, frame, w, history
 
 
+def negsim_calibrate(particles: int, seed: int = 1):
+    """The same problem for ``negsim calibrate``: one history simulated at the true values
+    (its declaration day and walkout day, "never" when they did not happen), the same priors."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    scenario = os.path.join(here, "..", "..", "scenarios", "second-phase-2007.toml")
+    truth = negsim.load(scenario, set=TRUE)
+    history = negsim.run(truth, trials=1, seed=seed + 2000, progress=False,
+                         observe=[DECLARATION, "party.DPRK.walkout_day"]).trials.iloc[0]
+    start = np.datetime64("2007-10-03")
+
+    def fact(name, scale):
+        v = history[name]
+        value = '"never"' if v is None or v is np.nan or str(v) == "<NA>" else f'"{start + int(v)}"'
+        return f'[[observe]]\nname = "{name}"\nvalue = {value}\nscale = {scale}\n'
+
+    text = (
+        "[calibration]\n"
+        f"scenario = {scenario!r}\n"
+        f"seed = {seed}\nparticles = {particles}\npredictive_trials = 0\n"
+        "stop = { tolerance = 0.0, min_acceptance = 0.01, max_trials = 2_000_000 }\n\n"
+        + fact(DECLARATION, 30) + "\n" + fact("party.DPRK.walkout_day", 30) + "\n"
+        + "\n".join(f'[[prior]]\npath = "{p}"\nuniform = [{lo}, {hi}]\n'
+                     for p, (lo, hi) in PRIOR.items())
+    )
+    d = tempfile.mkdtemp(prefix="negsim-calibrate-")
+    f = os.path.join(d, "same-problem.toml")
+    with open(f, "w") as out:
+        out.write(text)
+    return history, negsim.calibrate(f, out=os.path.join(d, "out"))
+
+
 def main() -> int:
     particles, generations, trials = (500, 8, 1000) if FULL else (60, 3, 200)
     observed, frame, w, history = calibrate(particles, generations, trials)
@@ -79,6 +116,17 @@ def main() -> int:
         sd = float(np.sqrt(np.sum(w * (frame[name] - mean) ** 2)))
         truth = TRUE[[p for p in TRUE if p.endswith(name)][0]]
         print(f"  {name}: posterior mean {mean:.3f} (sd {sd:.3f}); true value {truth}")
+    history, cal = negsim_calibrate(particles=particles * 2)
+    post, w = cal.posterior, cal.posterior["weight"]
+    g = cal.generations.iloc[-1]
+    print(f"negsim calibrate on one history at the true values (declaration day "
+          f"{history[DECLARATION]}, walkout day {history['party.DPRK.walkout_day']}): "
+          f"{len(cal.generations)} generations, final tolerance {g['tolerance']}, "
+          f"{int(g['trials'])} trials")
+    for p in PRIOR:
+        mean = float(np.sum(post[p] * w))
+        sd = float(np.sqrt(np.sum(w * (post[p] - mean) ** 2)))
+        print(f"  {p.split('.')[-1]}: posterior mean {mean:.3f} (sd {sd:.3f}); true value {TRUE[p]}")
     return 0
 
 
