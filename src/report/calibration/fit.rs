@@ -510,15 +510,15 @@ mod tests {
     }
 
     #[test]
-    fn words_give_their_mode_and_match_by_scale() {
+    fn words_give_their_mode_and_match_only_when_equal() {
         let f = fact("word", "completed", "false", "1", "");
         let mut s = FactStats::default();
         for c in ["completed", "stalled", "stalled"] {
             s.add(&f, c).unwrap();
         }
-        // A mismatch costs 1: within one scale.
-        assert_eq!(s.within, 3);
-        let fit = Fit::new(vec![f], vec![s], 3, 3);
+        // A mismatch costs 1 whatever the scale, and a word is within only when it matches.
+        assert_eq!(s.within, 1);
+        let fit = Fit::new(vec![f], vec![s], 3, 1);
         let r = fit.row(0);
         assert_eq!(r.percentile, None);
         assert_eq!(r.mode, Some(("stalled".into(), 2.0 / 3.0)));
