@@ -24,6 +24,9 @@ fn main() -> negsim::Result<()> {
     };
     let master = rng::master(1);
     let mut trial = Trial::new(&s);
+    // As `negsim run` without `--actions` or an action observable: no per-action records
+    // (`NEGSIM_RECORDS=1` keeps them, to count what they cost).
+    trial.keep_action_records(std::env::var_os("NEGSIM_RECORDS").is_some_and(|v| v == "1"));
     let mut result = TrialResult::new(&s);
     let mut completed = 0u64;
     let mut collapsed = 0u64;

@@ -510,9 +510,13 @@ fn run_items(
                         let lp: &Loaded = &item.point;
                         let sc = &lp.point.scenario;
                         if cache.as_ref().is_none_or(|wk| wk.point != lp.point.index) {
+                            let mut trial = Trial::with_plan(sc, Arc::clone(&lp.engine));
+                            trial.keep_action_records(
+                                plan.actions || lp.observe.iter().any(|o| o.reads_action_records()),
+                            );
                             *cache = Some(Worker {
                                 point: lp.point.index,
-                                trial: Trial::with_plan(sc, Arc::clone(&lp.engine)),
+                                trial,
                                 result: TrialResult::new(sc),
                                 dates: Arc::clone(&lp.dates),
                             });

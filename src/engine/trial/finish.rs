@@ -26,6 +26,25 @@ impl Trial<'_> {
         for (p, ph) in self.phases.iter().enumerate() {
             out.phase_done[p] = (ph.done_day != NONE).then_some(ph.done_day);
         }
+        if !self.records && !O::ENABLED {
+            // No per-action record wanted (see [`Trial::keep_action_records`]): only each
+            // party's delays, summed over its offers (integers: the order does not matter).
+            for (slot, info) in self.plan.slots.iter().enumerate() {
+                let offer = &mut self.offers[slot];
+                let i = info.party as usize;
+                if offer.active {
+                    offer.delays = match last_review_day {
+                        Some(last) => self.calendars[i]
+                            .index_from(last + 1)
+                            .saturating_sub(offer.first)
+                            as u32,
+                        None => 0,
+                    };
+                }
+                out.party_delays[i] += u64::from(offer.delays);
+            }
+            return;
+        }
         for (a, act) in s.actions.iter().enumerate() {
             let mut delays = 0u32;
             for (k, &i) in act.actors.iter().enumerate() {
@@ -80,6 +99,46 @@ impl Trial<'_> {
         }
         if O::ENABLED {
             obs.on(end_day, &Event::End { outcome }, self.trust.as_slice());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{Trial, TrialResult};
+    use crate::{rng, scenario};
+
+    /// Without per-action records a trial reports the same: only `actions` is left alone.
+    #[test]
+    fn records_off_changes_nothing_else() {
+        let files = [
+            (scenario::DEFAULT_SCENARIO, "default.toml"),
+            (
+                include_str!("../../../benches/every-feature-0.3.toml"),
+                "every.toml",
+            ),
+            (
+                include_str!("../../../tests/data/golden.toml"),
+                "golden.toml",
+            ),
+        ];
+        for (text, name) in files {
+            let s = scenario::from_str(text, name).expect("scenario");
+            let master = rng::master(7);
+            let mut on = Trial::new(&s);
+            let mut off = Trial::new(&s);
+            off.keep_action_records(false);
+            let mut a = TrialResult::new(&s);
+            let mut b = TrialResult::new(&s);
+            let mut delays = 0;
+            for t in 0..400 {
+                on.run(&master, t, &mut a);
+                off.run(&master, t, &mut b);
+                b.actions.clone_from(&a.actions);
+                assert_eq!(a, b, "{name}, trial {t}");
+                delays += a.party_delays.iter().sum::<u64>();
+            }
+            assert!(delays > 0, "{name}: no delays to compare");
         }
     }
 }

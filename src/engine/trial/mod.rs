@@ -165,6 +165,8 @@ pub struct Trial<'s> {
     /// The trial's trigger coins, one substream per shock (docs/MODEL.md 2.15); sized only when
     /// the scenario has a triggered shock.
     trig: rng::TriggerCoins,
+    /// Whether [`TrialResult::actions`] is filled (see [`Trial::keep_action_records`]).
+    records: bool,
 }
 
 impl<'s> Trial<'s> {
@@ -260,8 +262,17 @@ impl<'s> Trial<'s> {
             quantity: vec![0.0; s.units.len()],
             ended: None,
             trig: rng::TriggerCoins::new(if r.triggers { s.shocks.len() } else { 0 }),
+            records: true,
             plan,
         }
+    }
+
+    /// Whether each trial fills [`TrialResult::actions`], the per-action records (yes by
+    /// default). A run that writes neither `actions.csv` nor an observable of an action turns
+    /// them off: the trials are the same, only the records are left as they were (a trial
+    /// then costs about 2,500 instructions less on the default scenario, BENCHMARKS.md).
+    pub fn keep_action_records(&mut self, yes: bool) {
+        self.records = yes;
     }
 
     /// The scenario this trial runs.

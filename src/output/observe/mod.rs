@@ -264,6 +264,18 @@ impl Observable {
         }
     }
 
+    /// Whether its value reads the per-action records of a trial ([`TrialResult::actions`]):
+    /// a run observing none of these lets the engine skip them
+    /// ([`crate::engine::Trial::keep_action_records`]).
+    pub fn reads_action_records(&self) -> bool {
+        matches!(
+            self,
+            Observable::Action { .. }
+                | Observable::QuantityBy { .. }
+                | Observable::PartyQuantity { .. }
+        )
+    }
+
     /// Its value in trial `r` of scenario `s`. Allocates nothing (it runs once per trial).
     pub fn eval(&self, s: &Scenario, r: &TrialResult) -> Value {
         let full = r.actions.len() == s.actions.len();
