@@ -13,7 +13,6 @@
 //! once the buffers have grown. What never changes between trials is compiled once into a
 //! [`Plan`] of flat tables.
 
-use super::consent::FirstCoin;
 use super::plan::{PAYLOAD_BITS, Plan, key, step};
 use super::queue::EventQueue;
 use super::schedule::{Calendar, NEVER};
@@ -67,8 +66,8 @@ struct ActionState {
     due_day: u32,
     start_day: u32,
     done_day: u32,
-    /// Actors that have consented, as a mask.
-    consented: u64,
+    /// Actors that have not yet consented, as a mask (the action starts when it is 0).
+    waiting: u64,
     /// Conditions still missing before it is due (see [`Plan::unmet_initial`]).
     unmet: u32,
     /// Done actions among its `requires_at_least` list.
@@ -184,11 +183,12 @@ impl<'s> Trial<'s> {
         let acts_initial: Vec<ActionState> = plan
             .unmet_initial
             .iter()
-            .map(|&unmet| ActionState {
+            .zip(&s.actions)
+            .map(|(&unmet, act)| ActionState {
                 due_day: NONE,
                 start_day: NONE,
                 done_day: NONE,
-                consented: 0,
+                waiting: act.actor_mask,
                 unmet,
                 at_least_done: 0,
                 lapses: 0,
@@ -509,32 +509,33 @@ impl<'s> Trial<'s> {
                 self.trust.as_slice(),
             );
         }
-        for idx in 0..self.plan.action_slots.row(a).len() {
-            let slot = self.plan.action_slots.row(a)[idx] as usize;
-            let i = self.plan.slots[slot].party as usize;
-            let from = self.calendars[i].index_from(cursor.first_day(day, i, a));
-            self.offers[slot].active = true;
-            self.offers[slot].first = from;
-            self.next_candidate(slot, i, from, rng);
+        // Disjoint borrows of the fields, so the plan's tables stay in registers.
+        let plan: &Plan = &self.plan;
+        for &slot in plan.action_slots.row(a) {
+            let slot = slot as usize;
+            let i = plan.slots[slot].party as usize;
+            let cal = &self.calendars[i];
+            let from = cal.index_from(cursor.first_day(day, i, a));
+            let offer = &mut self.offers[slot];
+            offer.active = true;
+            offer.first = from;
+            queue_candidate(plan, slot, offer, cal, &mut self.queue, from, rng);
         }
     }
 
     /// Draw the next review, from review number `from` on, at which party `i`'s first coin
-    /// for the offer `slot` comes up, and queue it. Always inlined (38 calls per trial on the
-    /// reference scenario, each a few dozen instructions).
+    /// for the offer `slot` comes up, and queue it.
     #[inline(always)]
     fn next_candidate(&mut self, slot: usize, i: usize, from: u64, rng: &mut TrialRng) {
-        let coin: &FirstCoin = &self.plan.first_coin[slot];
-        let Some(gap) = coin.gap(rng) else {
-            self.offers[slot].next = NEVER;
-            return;
-        };
-        let index = from.saturating_add(gap);
-        self.offers[slot].next = index;
-        let day = self.calendars[i].day_of(index);
-        if day <= self.plan.horizon {
-            self.queue.push(key(day, step::REVIEW, slot as u64));
-        }
+        queue_candidate(
+            &self.plan,
+            slot,
+            &mut self.offers[slot],
+            &self.calendars[i],
+            &mut self.queue,
+            from,
+            rng,
+        );
     }
 
     fn start_action<O: Observer, const V3: bool>(
@@ -658,6 +659,32 @@ impl<'s> Trial<'s> {
         if V3 && self.flags.suspend {
             self.judge_all(day, cursor, rng, obs);
         }
+    }
+}
+
+/// Draw the next review, from review number `from` on, at which the first coin of the offer
+/// `slot` (of the party whose calendar is `cal`) comes up, and queue it. A free function of
+/// the fields it needs, so that a caller holding other fields can call it (38 calls per trial
+/// on the reference scenario, each a few dozen instructions: always inlined).
+#[inline(always)]
+fn queue_candidate(
+    plan: &Plan,
+    slot: usize,
+    offer: &mut Offer,
+    cal: &Calendar,
+    queue: &mut EventQueue,
+    from: u64,
+    rng: &mut TrialRng,
+) {
+    let Some(gap) = plan.first_coin[slot].gap(rng) else {
+        offer.next = NEVER;
+        return;
+    };
+    let index = from.saturating_add(gap);
+    offer.next = index;
+    let day = cal.day_of(index);
+    if day <= plan.horizon {
+        queue.push(key(day, step::REVIEW, slot as u64));
     }
 }
 

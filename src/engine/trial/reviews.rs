@@ -1,7 +1,8 @@
 //! Candidate reviews of the skip-ahead trial: the second coin at a review where the first
 //! came up (consent by thinning, see [`crate::engine::consent`]), and a consent.
 
-use super::{Cursor, Trial};
+use super::{Cursor, Trial, queue_candidate};
+use crate::engine::plan::Plan;
 use crate::engine::consent::SecondCoin;
 use crate::engine::trust::chance_to_act;
 use crate::engine::{Event, Observer};
@@ -17,18 +18,16 @@ impl Trial<'_> {
         rng: &mut TrialRng,
         obs: &mut O,
     ) {
-        let info = self.plan.slots[slot];
+        let plan: &Plan = &self.plan;
+        let info = plan.slots[slot];
         let i = info.party as usize;
-        let coin: SecondCoin = self.plan.second_coin[slot];
+        let coin: SecondCoin = plan.second_coin[slot];
         let u = rng::uniform(rng);
         let yes = coin.always() || {
-            // The first coin had chance c * tau_max^rho: this one has (tau / tau_max)^rho.
-            // (Multiplying by a precomputed 1 / (count * tau_max) instead of two divisions
-            // moves the ratio by at most a few units in the last place.)
             let ratio = if info.cp_len == 0 {
                 1.0
             } else {
-                self.trust.sum_of(self.plan.counterparts_of(&info)) * info.ratio_scale
+                self.trust.sum_of(plan.counterparts_of(&info)) * info.ratio_scale
             };
             debug_assert!(ratio <= 1.0 + 1e-9, "trust above its ceiling: {ratio}");
             coin.accepts(u, ratio.min(1.0))
@@ -41,7 +40,17 @@ impl Trial<'_> {
             }
             self.consent::<O, V3>(i, a, slot, day, rng, obs);
         } else {
-            self.next_candidate(slot, i, self.offers[slot].next + 1, rng);
+            let offer = &mut self.offers[slot];
+            let from = offer.next + 1;
+            queue_candidate(
+                plan,
+                slot,
+                offer,
+                &self.calendars[i],
+                &mut self.queue,
+                from,
+                rng,
+            );
         }
     }
 
@@ -60,7 +69,7 @@ impl Trial<'_> {
         let delays = self.offers[slot].next - first;
         self.offers[slot].delays = delays as u32;
         self.offers[slot].active = false;
-        self.acts[a].consented |= 1u64 << i;
+        self.acts[a].waiting &= !(1u64 << i);
         if O::ENABLED {
             if delays > 0 {
                 obs.on(
@@ -85,7 +94,7 @@ impl Trial<'_> {
                 self.trust.as_slice(),
             );
         }
-        if self.acts[a].consented == self.s.actions[a].actor_mask {
+        if self.acts[a].waiting == 0 {
             self.start_action::<O, V3>(
                 a,
                 day,
