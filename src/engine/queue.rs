@@ -93,6 +93,26 @@ impl EventQueue {
         (k != EMPTY).then_some(k)
     }
 
+    /// Take the next event's key, if any: [`EventQueue::peek`] and [`EventQueue::pop`] in one.
+    #[inline(always)]
+    pub fn take(&mut self) -> Option<u64> {
+        let h = self.head();
+        let f = self.fixed[self.next_fixed];
+        if f <= h {
+            if f == EMPTY {
+                return None;
+            }
+            self.next_fixed += 1;
+            return Some(f);
+        }
+        if self.sorted {
+            self.heap.pop();
+        } else {
+            self.pop_heap();
+        }
+        Some(h)
+    }
+
     /// The smallest drawn key.
     #[inline]
     fn head(&self) -> u64 {
@@ -191,8 +211,16 @@ mod tests {
                 want.sort_unstable();
                 let mut got = Vec::new();
                 let mut extra = Vec::new();
-                while let Some(k) = q.peek() {
-                    q.pop();
+                loop {
+                    // Half the time peek then pop, half the time take: the same keys.
+                    let k = if r.next_u64().is_multiple_of(2) {
+                        let Some(k) = q.peek() else { break };
+                        q.pop();
+                        k
+                    } else {
+                        let Some(k) = q.take() else { break };
+                        k
+                    };
                     got.push(k);
                     if r.next_u64().is_multiple_of(3) && got.len() < 40 {
                         let later = k + r.next_u64() % 50;

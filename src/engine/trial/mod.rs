@@ -374,7 +374,7 @@ impl<'s> Trial<'s> {
         }
         let mut lapsed_today = false;
         let mut last_day = 0u64;
-        while let Some(k) = self.queue.peek() {
+        while let Some(k) = self.queue.take() {
             let day = k >> 32;
             if day > horizon {
                 break;
@@ -388,7 +388,6 @@ impl<'s> Trial<'s> {
                     return;
                 }
             }
-            self.queue.pop();
             last_day = day;
             let payload = (k & ((1 << PAYLOAD_BITS) - 1)) as usize;
             match step {

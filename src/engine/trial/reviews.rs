@@ -2,8 +2,8 @@
 //! came up (consent by thinning, see [`crate::engine::consent`]), and a consent.
 
 use super::{Cursor, Trial, queue_candidate};
-use crate::engine::plan::Plan;
 use crate::engine::consent::SecondCoin;
+use crate::engine::plan::Plan;
 use crate::engine::trust::chance_to_act;
 use crate::engine::{Event, Observer};
 use crate::rng::{self, TrialRng};
