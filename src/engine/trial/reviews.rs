@@ -21,7 +21,7 @@ impl Trial<'_> {
         let plan: &Plan = &self.plan;
         let info = plan.slots[slot];
         let i = info.party as usize;
-        let coin: SecondCoin = plan.second_coin[slot];
+        let coin: &SecondCoin = &plan.second_coin[slot];
         let u = rng::uniform(rng);
         let yes = coin.always() || {
             let ratio = if info.cp_len == 0 {
