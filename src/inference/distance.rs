@@ -40,17 +40,60 @@ pub struct Target {
 impl Target {
     /// The term of this observation for one trial's value.
     pub fn term(&self, v: &Value) -> f64 {
-        let mismatch = |same: bool| if same { 0.0 } else { 1.0 };
-        let day = self.observable.is_day();
-        match (&self.observed, v) {
-            (Value::Number(o), Value::Number(x)) => (x - o).abs() / self.scale,
-            (Value::Number(o), Value::Missing) if day => (self.censored - o).abs() / self.scale,
-            (Value::Missing, Value::Number(x)) if day => (self.censored - x).abs() / self.scale,
-            (Value::Missing, Value::Missing) => 0.0,
-            (Value::Word(o), Value::Word(x)) => mismatch(o == x),
-            (Value::Flag(o), Value::Flag(x)) => mismatch(o == x),
-            _ => mismatch(false),
-        }
+        let side = |v: &Value| match *v {
+            Value::Number(x) => Side::Number(x),
+            Value::Missing => Side::Missing,
+            Value::Word(w) => Side::Word(Token::Word(w)),
+            Value::Flag(b) => Side::Word(Token::Flag(b)),
+        };
+        term(
+            side(&self.observed),
+            side(v),
+            self.observable.is_day(),
+            self.censored,
+            self.scale,
+        )
+    }
+}
+
+/// A word or a flag of a trial's value, as [`term`] compares them (never equal to each other).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Token {
+    Word(usize),
+    Flag(bool),
+}
+
+/// One side of a term: what was observed, or a trial's value. `W` is how a word is held
+/// (an index here, the text in a report's CSV cells, `report::calibration`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Side<W> {
+    /// A day, a count or a quantity.
+    Number(f64),
+    /// It did not happen (observed: `"never"`).
+    Missing,
+    /// A word or a flag.
+    Word(W),
+}
+
+/// The term of one observation for one trial (docs/MODEL.md 6.3), the rule in one place: a
+/// number's distance in units of `scale`; a day that did not happen at `censored` (`H + 1`)
+/// when `day`; "never" against "never" 0; a word or flag 0 when equal, else 1; any other
+/// pair (a missing value that is not a day, a word against a number) a mismatch, 1.
+pub fn term<W: PartialEq>(
+    observed: Side<W>,
+    value: Side<W>,
+    day: bool,
+    censored: f64,
+    scale: f64,
+) -> f64 {
+    let mismatch = |same: bool| if same { 0.0 } else { 1.0 };
+    match (observed, value) {
+        (Side::Number(o), Side::Number(x)) => (x - o).abs() / scale,
+        (Side::Number(o), Side::Missing) if day => (censored - o).abs() / scale,
+        (Side::Missing, Side::Number(x)) if day => (censored - x).abs() / scale,
+        (Side::Missing, Side::Missing) => 0.0,
+        (Side::Word(o), Side::Word(x)) => mismatch(o == x),
+        _ => mismatch(false),
     }
 }
 

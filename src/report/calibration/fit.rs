@@ -16,6 +16,7 @@
 //!
 //! The **joint match rate** is the share of trials within one scale of every fact at once.
 
+use crate::inference::distance::{Side, term};
 use crate::output::push_f64;
 use crate::report::draw::pct;
 use crate::stats::{Histogram, wilson};
@@ -153,19 +154,27 @@ impl Fact {
         }
     }
 
-    /// The term of the distance for a trial's value (docs/MODEL.md 6.3).
+    /// The term of the distance for a trial's value (docs/MODEL.md 6.3): the rule of
+    /// [`crate::inference::distance::term`], on the CSV cells.
     fn term(&self, v: Cell<'_>) -> f64 {
-        let mismatch = |same: bool| if same { 0.0 } else { 1.0 };
-        let day = self.kind == FactKind::Day;
+        let observed = match &self.observed {
+            Obs::Number(o) => Side::Number(*o),
+            Obs::Never => Side::Missing,
+            Obs::Word(o) => Side::Word(o.as_str()),
+        };
+        let value = match v {
+            Cell::Number(x) => Side::Number(x),
+            Cell::Missing => Side::Missing,
+            Cell::Word(x) => Side::Word(x),
+        };
         let cens = self.censored.unwrap_or(f64::INFINITY);
-        match (&self.observed, v) {
-            (Obs::Number(o), Cell::Number(x)) => (x - o).abs() / self.scale,
-            (Obs::Number(o), Cell::Missing) if day => (cens - o).abs() / self.scale,
-            (Obs::Never, Cell::Number(x)) if day => (cens - x).abs() / self.scale,
-            (Obs::Never, Cell::Missing) => 0.0,
-            (Obs::Word(o), Cell::Word(x)) => mismatch(o == x),
-            _ => mismatch(false),
-        }
+        term(
+            observed,
+            value,
+            self.kind == FactKind::Day,
+            cens,
+            self.scale,
+        )
     }
 
     /// The observed value for a reader: a date for a day, `never`, the word.
