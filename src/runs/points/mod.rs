@@ -47,7 +47,7 @@ mod slots;
 #[cfg(test)]
 mod tests;
 
-use crate::engine::plan::Plan as EnginePlan;
+use crate::engine::plan::{Plan as EnginePlan, PlanChanges, PlanPatch};
 use crate::error::{Error, Result};
 use crate::model::Scenario;
 use crate::runs::run::Point;
@@ -77,6 +77,10 @@ enum How {
     Patch {
         base: Box<Scenario>,
         patches: Vec<PathPatch>,
+        /// The base's engine plan, from which a point's is derived.
+        plan: Box<PlanPatch>,
+        /// What the paths change of the plan's inputs.
+        changes: PlanChanges,
     },
 }
 
@@ -209,9 +213,15 @@ impl PointBuilder {
             }
             patches.push(patch);
         }
+        let changes = patches
+            .iter()
+            .flat_map(|p| &p.slots)
+            .fold(PlanChanges::NONE, |c, &s| c.union(slots::plan_changes(s)));
         Some(How::Patch {
+            plan: Box::new(PlanPatch::new(&base)),
             base: Box::new(base),
             patches,
+            changes,
         })
     }
 
@@ -242,7 +252,7 @@ impl PointBuilder {
     /// error, prefixed `sweep point <index> (<path>=<value>, ...)`.
     pub fn point(&self, index: u64, values: &[f64]) -> Result<Point> {
         self.arity(values)?;
-        if let How::Patch { base, patches } = &self.how
+        if let How::Patch { base, patches, .. } = &self.how
             && patches.iter().zip(values).all(|(p, &x)| p.rule.admits(x))
         {
             let mut scenario = Scenario::clone(base);
@@ -316,9 +326,25 @@ impl PointBuilder {
         })
     }
 
-    /// The engine's plan of a point, for [`crate::engine::Trial::with_plan`] (one per point,
-    /// shared by every trial and thread).
+    /// The engine's plan of a point of this builder, for [`crate::engine::Trial::with_plan`]
+    /// (one per point, shared by every trial and thread): exactly `Plan::new` of its
+    /// scenario. A patched point's is derived from the base's plan, recomputing only what
+    /// its paths feed ([`PlanPatch`]), or is the base's own when they feed none.
     pub fn engine_plan(&self, point: &Point) -> Arc<EnginePlan> {
+        if let How::Patch {
+            patches,
+            plan,
+            changes,
+            ..
+        } = &self.how
+            && point.values.len() == patches.len()
+            && patches
+                .iter()
+                .zip(&point.values)
+                .all(|(p, &x)| p.rule.admits(x))
+        {
+            return plan.plan(&point.scenario, *changes);
+        }
         Arc::new(EnginePlan::new(&point.scenario))
     }
 
