@@ -54,7 +54,7 @@ use crate::runs::run::Point;
 use crate::scenario::compile::MAX_SHOCK_ARRIVALS;
 use crate::scenario::{Document, Override, ParamPath};
 use slots::Slot;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Two values every patchable field accepts, far from any field's default, used to find
 /// which compiled fields a path sets.
@@ -67,6 +67,21 @@ pub struct PointBuilder {
     doc: Document,
     paths: Vec<ParamPath>,
     how: How,
+    spent: Spent,
+}
+
+/// Scenarios of spent patched points ([`PointBuilder::recycle`]): each is the base with the
+/// paths' fields set, so setting them again makes any other point without copying the base.
+#[derive(Debug, Default)]
+struct Spent(Mutex<Vec<Scenario>>);
+
+/// At most this many spent scenarios are kept (a run holds a few points at a time).
+const SPENT_KEPT: usize = 64;
+
+impl Clone for Spent {
+    fn clone(&self) -> Self {
+        Spent::default()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -167,6 +182,7 @@ impl PointBuilder {
             doc: doc.clone(),
             paths: paths.to_vec(),
             how: How::Full,
+            spent: Spent::default(),
         };
         if let Some(how) = b.resolve() {
             b.how = how;
@@ -255,7 +271,9 @@ impl PointBuilder {
         if let How::Patch { base, patches, .. } = &self.how
             && patches.iter().zip(values).all(|(p, &x)| p.rule.admits(x))
         {
-            let mut scenario = Scenario::clone(base);
+            // A spent point differs from the base only in the fields set here.
+            let spent = self.spent.0.lock().ok().and_then(|mut v| v.pop());
+            let mut scenario = spent.unwrap_or_else(|| Scenario::clone(base));
             for (p, &x) in patches.iter().zip(values) {
                 p.set(&mut scenario, x);
             }
@@ -266,6 +284,19 @@ impl PointBuilder {
             });
         }
         self.full_point(index, values)
+    }
+
+    /// Take back the scenario of a point of this builder, unchanged, to be reused by a later
+    /// point instead of a copy of the base (a point's scenario differs from the base only in
+    /// the paths' fields, which [`PointBuilder::point`] sets whatever they were). Dropped
+    /// when points are compiled in full, or when enough are kept.
+    pub fn recycle(&self, scenario: Scenario) {
+        if self.is_patched()
+            && let Ok(mut v) = self.spent.0.lock()
+            && v.len() < SPENT_KEPT
+        {
+            v.push(scenario);
+        }
     }
 
     /// Whether point `index` builds, without keeping it (a sweep's check of every point
