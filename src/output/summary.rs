@@ -224,7 +224,12 @@ impl PointSummary {
     pub fn push_rows(&self, buf: &mut Vec<u8>, prefix: &[u8], c: &Columns) {
         for row in self.rows(c) {
             buf.extend_from_slice(prefix);
-            buf.extend_from_slice(csv_field(&row.metric).as_bytes());
+            // `csv_field` without its copy when the name needs no quotes (almost always).
+            if row.metric.contains([',', '"', '\n', '\r']) {
+                buf.extend_from_slice(csv_field(&row.metric).as_bytes());
+            } else {
+                buf.extend_from_slice(row.metric.as_bytes());
+            }
             buf.push(b',');
             push_u64(buf, row.n);
             let opt = |buf: &mut Vec<u8>, x: Option<f64>| {
