@@ -245,10 +245,13 @@ impl Plan {
         fixed.sort_unstable();
         let plan = Plan {
             horizon,
-            first_coin: slots.iter().map(|slot| Self::first_coin(s, slot)).collect(),
+            first_coin: slots
+                .iter()
+                .map(|slot| Self::slot_first_coin(s, slot))
+                .collect(),
             second_coin: slots
                 .iter()
-                .map(|slot| Self::second_coin(s, slot))
+                .map(|slot| Self::slot_second_coin(s, slot))
                 .collect(),
             initial_trust: s
                 .parties
@@ -303,7 +306,7 @@ impl Plan {
     }
 
     /// The first coin of a slot: docs/MODEL.md 2.11, the slot's own `c_i(a)` and `rho_i(a)`.
-    fn first_coin(s: &Scenario, slot: &Slot) -> FirstCoin {
+    fn slot_first_coin(s: &Scenario, slot: &Slot) -> FirstCoin {
         let (c, rho) = Self::willingness(s, slot);
         let bound = if rho == 0.0 {
             c
@@ -314,7 +317,7 @@ impl Plan {
     }
 
     /// The second coin of a slot, with its `rho_i(a)`.
-    fn second_coin(s: &Scenario, slot: &Slot) -> SecondCoin {
+    fn slot_second_coin(s: &Scenario, slot: &Slot) -> SecondCoin {
         SecondCoin::new(Self::willingness(s, slot).1)
     }
 

@@ -140,10 +140,10 @@ impl PlanPatch {
                     || now.1.to_bits() != was.1.to_bits()
                     || slot.tau_max.to_bits() != before.tau_max.to_bits()
                 {
-                    plan.first_coin[k] = Plan::first_coin(s, slot);
+                    plan.first_coin[k] = Plan::slot_first_coin(s, slot);
                 }
                 if now.1.to_bits() != was.1.to_bits() {
-                    plan.second_coin[k] = Plan::second_coin(s, slot);
+                    plan.second_coin[k] = Plan::slot_second_coin(s, slot);
                 }
             }
         }
