@@ -113,7 +113,9 @@ fn sweep_vs_one_point(c: &mut Criterion) {
     group.finish();
 }
 
-/// Build `n` points' `what`: `patched` (the builder's point), `full` (compiled from the
+/// Build `n` points' `what`: `patched` (the builder's point, a copy of the base),
+/// `recycled` (a point made from a spent one, as a run makes them), `patched_plan` (a
+/// recycled point and its engine plan derived from the base's), `full` (compiled from the
 /// document, as 0.3.0 did), `plan` (the engine's plan), `dates` (the `trials.csv` date
 /// table), `trial` (a worker's trial buffers); `all` = patched + plan + dates + trial, what a
 /// run pays per point.

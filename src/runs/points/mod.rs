@@ -20,6 +20,13 @@
 //! recomputed), when probing it fails, when two paths set a common field (their order would
 //! matter), or when the document alone does not compile.
 //!
+//! **The rest of a point's set-up.** A patched point's engine plan is derived from the
+//! base's ([`PointBuilder::engine_plan`], [`crate::engine::plan::PlanPatch`]): only the tables
+//! its paths feed are recomputed, and a point whose paths feed none shares the base's plan.
+//! A run hands each spent point back ([`PointBuilder::recycle`]); the next point is made from
+//! its scenario by setting the paths' fields again, instead of copying the base, which is
+//! exact because a patched point differs from the base in those fields only.
+//!
 //! ```
 //! use negsim::runs::points::PointBuilder;
 //! use negsim::scenario::{DEFAULT_SCENARIO, Document, ParamPath};
