@@ -113,7 +113,9 @@ fn sweep_vs_one_point(c: &mut Criterion) {
     group.finish();
 }
 
-/// Build `n` points' `what`: `patched` (the builder's point), `full` (compiled from the
+/// Build `n` points' `what`: `patched` (the builder's point, a copy of the base),
+/// `recycled` (a point made from a spent one, as a run makes them), `patched_plan` (a
+/// recycled point and its engine plan derived from the base's), `full` (compiled from the
 /// document, as 0.3.0 did), `plan` (the engine's plan), `dates` (the `trials.csv` date
 /// table), `trial` (a worker's trial buffers); `all` = patched + plan + dates + trial, what a
 /// run pays per point.
@@ -131,6 +133,11 @@ fn setup(what: &str, n: u64) {
     for i in 0..n {
         match what {
             "patched" => drop(black_box(sweep.build(i % 10_000).expect("point"))),
+            // As a run builds points: each from the scenario of a spent one.
+            "recycled" => {
+                let p = black_box(sweep.build(i % 10_000).expect("point"));
+                sweep.builder().recycle(p.scenario);
+            }
             "full" => drop(black_box(
                 sweep
                     .builder()
@@ -138,6 +145,12 @@ fn setup(what: &str, n: u64) {
                     .expect("point"),
             )),
             "plan" => drop(black_box(EnginePlan::new(black_box(&base.scenario)))),
+            // The plan a run gives a point: derived from the base's.
+            "patched_plan" => {
+                let p = sweep.build(i % 10_000).expect("point");
+                drop(black_box(sweep.builder().engine_plan(black_box(&p))));
+                sweep.builder().recycle(p.scenario);
+            }
             "dates" => drop(black_box(DateTable::new(black_box(&base.scenario)))),
             "trial" => {
                 let t = Trial::with_plan(&base.scenario, Arc::clone(&plan));
@@ -146,7 +159,7 @@ fn setup(what: &str, n: u64) {
             }
             "all" => {
                 let p = sweep.build(i % 10_000).expect("point");
-                let plan = Arc::new(EnginePlan::new(&p.scenario));
+                let plan = sweep.builder().engine_plan(&p);
                 let t = Trial::with_plan(&p.scenario, plan);
                 let r = TrialResult::new(&p.scenario);
                 let d = DateTable::new(&p.scenario);
@@ -154,6 +167,25 @@ fn setup(what: &str, n: u64) {
             }
             other => panic!("NEGSIM_POINT_SETUP: unknown part `{other}`"),
         }
+    }
+}
+
+/// The first `n` points of a sweep, built as the sweep builds them (as the criterion group
+/// runs them).
+struct First<'a>(&'a Sweep<'a>, u64);
+
+impl Points for First<'_> {
+    fn count(&self) -> u64 {
+        self.1.min(self.0.count())
+    }
+    fn point(&self, index: u64) -> negsim::error::Result<negsim::runs::run::Point> {
+        self.0.point(index)
+    }
+    fn engine_plan(&self, point: &negsim::runs::run::Point) -> Arc<EnginePlan> {
+        self.0.engine_plan(point)
+    }
+    fn recycle(&self, point: negsim::runs::run::Point) {
+        self.0.recycle(point)
     }
 }
 
@@ -174,10 +206,9 @@ fn main() {
             )
             .expect("sweep");
             let n: u64 = n.parse().expect("a count");
-            let points: Vec<_> = (0..n).map(|i| sweep.build(i).expect("point")).collect();
-            let columns = Columns::new(&points[0].scenario, &params);
+            let columns = Columns::new(&sweep.build(0).expect("point").scenario, &params);
             let tmp = tempfile::tempdir().expect("temporary folder");
-            run(&points, &columns, 10, tmp.path());
+            run(&First(&sweep, n), &columns, 10, tmp.path());
             return;
         }
         setup(what, n.parse().expect("a count"));

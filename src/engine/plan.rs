@@ -12,6 +12,10 @@
 //! payload of its review events, and everything a candidate review reads about its slot sits
 //! in one small [`Slot`] record.
 
+mod patch;
+
+pub use patch::{PlanChanges, PlanPatch};
+
 use super::consent::{FirstCoin, SecondCoin};
 use crate::model::{PhaseStart, Scenario};
 
@@ -126,6 +130,13 @@ pub struct Plan {
 impl Plan {
     /// Compile `s`.
     pub fn new(s: &Scenario) -> Self {
+        Self::with_rises(s).0
+    }
+
+    /// Compile `s`, and give with the plan the number of actions `m` that can raise each
+    /// counterpart trust entry while its offer waits (parallel to [`Plan::counterparts`]):
+    /// what [`PlanPatch`] keeps to recompute the ceilings.
+    fn with_rises(s: &Scenario) -> (Self, Vec<i32>) {
         let n = s.parties.len();
         let na = s.actions.len();
         let horizon = u64::from(s.horizon);
@@ -137,41 +148,30 @@ impl Plan {
             }
         }
         order.sort_unstable();
-        let ceiling = Self::trust_ceiling(s);
-        let blocked = Self::blocked_until_started(s);
         let raises = Self::raises(s);
+        let ceiling = Self::ceiling_of(s, &raises);
+        let blocked = Self::blocked_until_started(s);
         let mut slots = Vec::with_capacity(order.len());
         let mut counterparts = Vec::new();
+        let mut rises: Vec<i32> = Vec::new();
         let mut action_slots = vec![Vec::new(); na];
         for &(i, a, k) in &order {
             let cps = &s.actions[a].counterparts[k];
             action_slots[a].push((slots.len() as u32, k));
-            let tau_max = if cps.is_empty() {
-                1.0
-            } else {
-                let p = &s.parties[i];
-                let sum: f64 = cps
+            // While this offer waits, the actions that need `a` started cannot be done, so
+            // they cannot raise T[i][j]: a lower ceiling.
+            let ms_at = rises.len();
+            rises.extend(cps.iter().map(|&j| {
+                let idle = blocked[a]
                     .iter()
-                    .map(|&j| {
-                        // While this offer waits, the actions that need `a` started cannot be
-                        // done, so they cannot raise T[i][j]: a lower ceiling.
-                        let idle = blocked[a]
-                            .iter()
-                            .filter(|&&b| {
-                                let act = &s.actions[b as usize];
-                                act.actor_mask & (1u64 << i) == 0
-                                    && act.actor_mask & (1u64 << j) != 0
-                            })
-                            .count() as i32;
-                        let m = raises[i * n + j] - idle;
-                        let t0 = p.initial_trust[j];
-                        let top = 1.0 - (1.0 - t0) * (1.0 - p.trust_gain).powi(m);
-                        (top + 1.0e-12).clamp(t0, 1.0).min(ceiling[i * n + j])
+                    .filter(|&&b| {
+                        let act = &s.actions[b as usize];
+                        act.actor_mask & (1u64 << i) == 0 && act.actor_mask & (1u64 << j) != 0
                     })
-                    .sum();
-                // A margin for the rounding of the trust updates, far above it.
-                (sum / cps.len() as f64 * (1.0 + 1.0e-12)).min(1.0)
-            };
+                    .count() as i32;
+                raises[i * n + j] - idle
+            }));
+            let tau_max = Self::offer_tau_max(s, &ceiling, i, cps, &rises[ms_at..]);
             slots.push(Slot {
                 party: i as u32,
                 action: a as u32,
@@ -179,11 +179,7 @@ impl Plan {
                 cp_at: counterparts.len() as u32,
                 cp_len: cps.len() as u32,
                 tau_max,
-                ratio_scale: if cps.is_empty() {
-                    0.0
-                } else {
-                    1.0 / (cps.len() as f64 * tau_max)
-                },
+                ratio_scale: Self::ratio_scale(cps.len(), tau_max),
             });
             counterparts.extend(cps.iter().map(|&j| (i * n + j) as u32));
         }
@@ -247,30 +243,15 @@ impl Plan {
             }
         }
         fixed.sort_unstable();
-        Plan {
+        let plan = Plan {
             horizon,
             first_coin: slots
                 .iter()
-                .map(|slot| {
-                    // docs/MODEL.md 2.11: the slot's own c_i(a) and rho_i(a).
-                    let act = &s.actions[slot.action as usize];
-                    let (c, rho) = (
-                        act.compliance[slot.k as usize],
-                        act.reciprocity[slot.k as usize],
-                    );
-                    let bound = if rho == 0.0 {
-                        c
-                    } else {
-                        c * slot.tau_max.powf(rho)
-                    };
-                    FirstCoin::new(bound.clamp(0.0, 1.0))
-                })
+                .map(|slot| Self::slot_first_coin(s, slot))
                 .collect(),
             second_coin: slots
                 .iter()
-                .map(|slot| {
-                    SecondCoin::new(s.actions[slot.action as usize].reciprocity[slot.k as usize])
-                })
+                .map(|slot| Self::slot_second_coin(s, slot))
                 .collect(),
             initial_trust: s
                 .parties
@@ -289,7 +270,64 @@ impl Plan {
             slots,
             counterparts,
             fixed,
+        };
+        (plan, rises)
+    }
+
+    /// `tau_max` of an offer of party `i` with counterparts `cps`, where `m[k]` actions can
+    /// raise `T[i][cps[k]]` while it waits: the mean of each entry's ceiling (docs/MODEL.md
+    /// 2.5), with a margin for the rounding of the trust updates far above it (1 without
+    /// counterparts).
+    fn offer_tau_max(s: &Scenario, ceiling: &[f64], i: usize, cps: &[usize], m: &[i32]) -> f64 {
+        if cps.is_empty() {
+            return 1.0;
         }
+        let n = s.parties.len();
+        let p = &s.parties[i];
+        let sum: f64 = cps
+            .iter()
+            .zip(m)
+            .map(|(&j, &m)| {
+                let t0 = p.initial_trust[j];
+                let top = 1.0 - (1.0 - t0) * (1.0 - p.trust_gain).powi(m);
+                (top + 1.0e-12).clamp(t0, 1.0).min(ceiling[i * n + j])
+            })
+            .sum();
+        (sum / cps.len() as f64 * (1.0 + 1.0e-12)).min(1.0)
+    }
+
+    /// [`Slot::ratio_scale`] of an offer with `cps` counterparts.
+    fn ratio_scale(cps: usize, tau_max: f64) -> f64 {
+        if cps == 0 {
+            0.0
+        } else {
+            1.0 / (cps as f64 * tau_max)
+        }
+    }
+
+    /// The first coin of a slot: docs/MODEL.md 2.11, the slot's own `c_i(a)` and `rho_i(a)`.
+    fn slot_first_coin(s: &Scenario, slot: &Slot) -> FirstCoin {
+        let (c, rho) = Self::willingness(s, slot);
+        let bound = if rho == 0.0 {
+            c
+        } else {
+            c * slot.tau_max.powf(rho)
+        };
+        FirstCoin::new(bound.clamp(0.0, 1.0))
+    }
+
+    /// The second coin of a slot, with its `rho_i(a)`.
+    fn slot_second_coin(s: &Scenario, slot: &Slot) -> SecondCoin {
+        SecondCoin::new(Self::willingness(s, slot).1)
+    }
+
+    /// `(c_i(a), rho_i(a))` of a slot.
+    fn willingness(s: &Scenario, slot: &Slot) -> (f64, f64) {
+        let act = &s.actions[slot.action as usize];
+        (
+            act.compliance[slot.k as usize],
+            act.reciprocity[slot.k as usize],
+        )
     }
 
     /// The most each trust entry `T[i][j]` can ever be in a trial, row-major.
@@ -301,8 +339,12 @@ impl Plan {
     /// rounding). Thinning with this ceiling instead of 1 spends far fewer reviews on second
     /// coins that fail.
     pub fn trust_ceiling(s: &Scenario) -> Vec<f64> {
+        Self::ceiling_of(s, &Self::raises(s))
+    }
+
+    /// [`Plan::trust_ceiling`] with `raises` already counted.
+    fn ceiling_of(s: &Scenario, raises: &[i32]) -> Vec<f64> {
         let n = s.parties.len();
-        let raises = Self::raises(s);
         let mut out = vec![1.0; n * n];
         for (i, p) in s.parties.iter().enumerate() {
             for j in 0..n {

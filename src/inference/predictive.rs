@@ -82,6 +82,12 @@ impl Points for Draws {
     fn trial_stream(&self, index: u64, _trial: u64) -> u64 {
         rng::calibration_trial(rng::STAGE_PREDICTIVE, index)
     }
+    fn engine_plan(&self, point: &Point) -> std::sync::Arc<crate::engine::plan::Plan> {
+        self.builder.engine_plan(point)
+    }
+    fn recycle(&self, point: Point) {
+        self.builder.recycle(point.scenario);
+    }
 }
 
 /// Run the predictive draws into `dir` (a prepared run folder) and write its manifest.

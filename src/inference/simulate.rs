@@ -61,6 +61,9 @@ impl ScenarioSimulator {
 impl Simulator for ScenarioSimulator {
     fn distance(&self, values: &[f64], trial: u64) -> Result<f64> {
         let (s, r) = self.trial(values, trial)?;
-        Ok(distance(&self.targets, &s, &r))
+        let d = distance(&self.targets, &s, &r);
+        // The next proposal reuses the scenario rather than copying the base again.
+        self.builder.recycle(s);
+        Ok(d)
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod actions;
 pub mod columns;
+mod floats;
 pub mod lock;
 pub mod manifest;
 pub mod observe;
@@ -33,8 +34,8 @@ pub fn push_f64(buf: &mut Vec<u8>, x: f64) {
         let mut b = itoa::Buffer::new();
         buf.extend_from_slice(b.format(x as i64).as_bytes());
     } else {
-        use std::io::Write;
-        let _ = write!(buf, "{x}");
+        // `{x}`, from a table of recent values when it holds this one.
+        floats::push_display(buf, x);
     }
 }
 

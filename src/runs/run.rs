@@ -94,6 +94,16 @@ pub trait Points: Sync {
         let _ = index;
         trial
     }
+    /// The engine's plan of `point` (one of these points): [`EnginePlan::new`] unless the
+    /// points know a cheaper exact way (a sweep's points derive it from their base's).
+    fn engine_plan(&self, point: &Point) -> Arc<EnginePlan> {
+        Arc::new(EnginePlan::new(&point.scenario))
+    }
+    /// Take back a point the run no longer needs, unchanged: points that are copies of one
+    /// base may reuse its scenario for a later point instead of copying the base again.
+    fn recycle(&self, point: Point) {
+        drop(point);
+    }
 }
 
 impl Points for [Point] {
@@ -254,7 +264,7 @@ pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
         // other at the end of a point; a point's summary is written once its last batch is.
         // Each point is compiled when its first batch is taken from the stream.
         let items = ranges.flat_map(move |(point, lo, hi)| {
-            let mut loaded: Option<Arc<Loaded>> = None;
+            let mut loaded: Option<Arc<Loaded<'_>>> = None;
             (lo..hi).step_by(BATCH as usize).map(move |a| {
                 let lp = match &loaded {
                     Some(l) => Arc::clone(l),
@@ -271,10 +281,10 @@ pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
                 })
             })
         });
-        let mut current: Option<(Arc<Loaded>, PointSummary)> = None;
+        let mut current: Option<(Arc<Loaded<'_>>, PointSummary)> = None;
         run_items(plan, items, &master, &mut w, dir, &bar, |item, summ, w| {
             match current.as_mut() {
-                Some((p, s)) if p.point.index == item.point.point.index => s.merge(&summ),
+                Some((p, s)) if p.point().index == item.point.point().index => s.merge(&summ),
                 _ => {
                     if let Some((p, s)) = current.take() {
                         flush_point(plan, w, dir, &mut stats, &p, &s)?;
@@ -389,7 +399,7 @@ fn flush_point(
 ) -> Result<()> {
     let c = plan.columns;
     let n = summ.n();
-    if let Some(slot) = usize::try_from(lp.point.index)
+    if let Some(slot) = usize::try_from(lp.point().index)
         .ok()
         .and_then(|i| stats.trials_per_point.get_mut(i))
     {
@@ -418,8 +428,10 @@ fn flush_point(
 
 /// A point while the run needs it: compiled, with its row prefix, engine plan and date
 /// table (shared by the workers). Dropped when its last batch has been written.
-struct Loaded {
-    point: Point,
+struct Loaded<'p> {
+    /// `Some` until dropped, when it goes back to `points`.
+    point: Option<Point>,
+    points: &'p dyn Points,
     prefix: Vec<u8>,
     engine: Arc<EnginePlan>,
     /// The `--observe` columns, parsed against this point's scenario.
@@ -432,7 +444,23 @@ struct Loaded {
 /// point's set-up.
 type DateCache = std::cell::RefCell<Option<(chrono::NaiveDate, u32, Arc<DateTable>)>>;
 
-fn load(plan: &Plan, index: u64, dates: &DateCache) -> Result<Arc<Loaded>> {
+impl Loaded<'_> {
+    fn point(&self) -> &Point {
+        self.point
+            .as_ref()
+            .expect("a loaded point is present until dropped")
+    }
+}
+
+impl Drop for Loaded<'_> {
+    fn drop(&mut self) {
+        if let Some(p) = self.point.take() {
+            self.points.recycle(p);
+        }
+    }
+}
+
+fn load<'p>(plan: &Plan<'p>, index: u64, dates: &DateCache) -> Result<Arc<Loaded<'p>>> {
     let point = plan.points.point(index)?;
     let sc = &point.scenario;
     let table = {
@@ -451,15 +479,16 @@ fn load(plan: &Plan, index: u64, dates: &DateCache) -> Result<Arc<Loaded>> {
     Ok(Arc::new(Loaded {
         observe: plan.columns.observables(&point.scenario)?,
         prefix: row_prefix(&point),
-        engine: Arc::new(EnginePlan::new(&point.scenario)),
+        engine: plan.points.engine_plan(&point),
         dates: table,
-        point,
+        point: Some(point),
+        points: plan.points,
     }))
 }
 
 /// A block of trials `[lo, hi)` of one point.
-struct Work {
-    point: Arc<Loaded>,
+struct Work<'p> {
+    point: Arc<Loaded<'p>>,
     lo: u64,
     hi: u64,
 }
@@ -476,20 +505,20 @@ struct Worker<'s> {
 /// Run blocks in windows on every core, taking each window's blocks from `items` only when
 /// it comes up; write each window's rows in order and hand each block's summary, in order,
 /// to `done`.
-fn run_items(
-    plan: &Plan,
-    mut items: impl Iterator<Item = Result<Work>>,
+fn run_items<'p>(
+    plan: &Plan<'p>,
+    mut items: impl Iterator<Item = Result<Work<'p>>>,
     master: &TrialRng,
     w: &mut Writers,
     dir: &RunDir,
     bar: &Option<indicatif::ProgressBar>,
-    mut done: impl FnMut(&Work, PointSummary, &mut Writers) -> Result<()> + Send,
+    mut done: impl FnMut(&Work<'p>, PointSummary, &mut Writers) -> Result<()> + Send,
 ) -> Result<()> {
     let c = plan.columns;
     let window = (rayon::current_num_threads() * 4).max(1);
     // While a window is computed, the previous one is written (on the calling thread, which
     // then joins the computation): the cores do not wait for the disk.
-    let mut pending: Option<(Vec<Batch>, Vec<Work>)> = None;
+    let mut pending: Option<(Vec<Batch>, Vec<Work<'p>>)> = None;
     loop {
         if cancelled() {
             return Err(Error::Refused("the run was interrupted".into()));
@@ -507,15 +536,15 @@ fn run_items(
                 .map_init(
                     || None::<Worker<'_>>,
                     |cache, item| {
-                        let lp: &Loaded = &item.point;
-                        let sc = &lp.point.scenario;
-                        if cache.as_ref().is_none_or(|wk| wk.point != lp.point.index) {
+                        let lp: &Loaded<'_> = &item.point;
+                        let sc = &lp.point().scenario;
+                        if cache.as_ref().is_none_or(|wk| wk.point != lp.point().index) {
                             let mut trial = Trial::with_plan(sc, Arc::clone(&lp.engine));
                             trial.keep_action_records(
                                 plan.actions || lp.observe.iter().any(|o| o.reads_action_records()),
                             );
                             *cache = Some(Worker {
-                                point: lp.point.index,
+                                point: lp.point().index,
                                 trial,
                                 result: TrialResult::new(sc),
                                 dates: Arc::clone(&lp.dates),
@@ -531,7 +560,7 @@ fn run_items(
                             summary: PointSummary::new(c),
                         };
                         for t in item.lo..item.hi {
-                            let stream = plan.points.trial_stream(lp.point.index, t);
+                            let stream = plan.points.trial_stream(lp.point().index, t);
                             wk.trial.run(master, stream, &mut wk.result);
                             trials::push_row(
                                 &mut out.trials,
@@ -572,14 +601,14 @@ fn run_items(
 }
 
 /// Write one window's rows in order and hand each batch's summary to `done`.
-fn write_window(
-    plan: &Plan,
+fn write_window<'p>(
+    plan: &Plan<'p>,
     results: Vec<Batch>,
-    chunk: &[Work],
+    chunk: &[Work<'p>],
     w: &mut Writers,
     dir: &RunDir,
     bar: &Option<indicatif::ProgressBar>,
-    done: &mut impl FnMut(&Work, PointSummary, &mut Writers) -> Result<()>,
+    done: &mut impl FnMut(&Work<'p>, PointSummary, &mut Writers) -> Result<()>,
 ) -> Result<()> {
     for (batch, item) in results.into_iter().zip(chunk) {
         let n = item.hi - item.lo;
@@ -590,7 +619,7 @@ fn write_window(
         if let Some(aw) = w.actions.as_mut() {
             aw.write_all(&batch.actions)
                 .map_err(io(dir, "actions.csv"))?;
-            w.rows[3] += n * item.point.point.scenario.actions.len() as u64;
+            w.rows[3] += n * item.point.point().scenario.actions.len() as u64;
         }
         if plan.progress
             && let Some(bar) = bar

@@ -425,6 +425,12 @@ impl crate::runs::run::Points for Sweep<'_> {
     fn point(&self, index: u64) -> Result<Point> {
         self.build(index)
     }
+    fn engine_plan(&self, point: &Point) -> std::sync::Arc<crate::engine::plan::Plan> {
+        self.builder.engine_plan(point)
+    }
+    fn recycle(&self, point: Point) {
+        self.builder.recycle(point.scenario);
+    }
 }
 
 /// Build every point. Point `i` sets each varied path to `combos[i]`.

@@ -20,6 +20,13 @@
 //! recomputed), when probing it fails, when two paths set a common field (their order would
 //! matter), or when the document alone does not compile.
 //!
+//! **The rest of a point's set-up.** A patched point's engine plan is derived from the
+//! base's ([`PointBuilder::engine_plan`], [`crate::engine::plan::PlanPatch`]): only the tables
+//! its paths feed are recomputed, and a point whose paths feed none shares the base's plan.
+//! A run hands each spent point back ([`PointBuilder::recycle`]); the next point is made from
+//! its scenario by setting the paths' fields again, instead of copying the base, which is
+//! exact because a patched point differs from the base in those fields only.
+//!
 //! ```
 //! use negsim::runs::points::PointBuilder;
 //! use negsim::scenario::{DEFAULT_SCENARIO, Document, ParamPath};
@@ -47,14 +54,14 @@ mod slots;
 #[cfg(test)]
 mod tests;
 
-use crate::engine::plan::Plan as EnginePlan;
+use crate::engine::plan::{Plan as EnginePlan, PlanChanges, PlanPatch};
 use crate::error::{Error, Result};
 use crate::model::Scenario;
 use crate::runs::run::Point;
 use crate::scenario::compile::MAX_SHOCK_ARRIVALS;
 use crate::scenario::{Document, Override, ParamPath};
 use slots::Slot;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Two values every patchable field accepts, far from any field's default, used to find
 /// which compiled fields a path sets.
@@ -67,6 +74,21 @@ pub struct PointBuilder {
     doc: Document,
     paths: Vec<ParamPath>,
     how: How,
+    spent: Spent,
+}
+
+/// Scenarios of spent patched points ([`PointBuilder::recycle`]): each is the base with the
+/// paths' fields set, so setting them again makes any other point without copying the base.
+#[derive(Debug, Default)]
+struct Spent(Mutex<Vec<Scenario>>);
+
+/// At most this many spent scenarios are kept (a run holds a few points at a time).
+const SPENT_KEPT: usize = 64;
+
+impl Clone for Spent {
+    fn clone(&self) -> Self {
+        Spent::default()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +99,10 @@ enum How {
     Patch {
         base: Box<Scenario>,
         patches: Vec<PathPatch>,
+        /// The base's engine plan, from which a point's is derived.
+        plan: Box<PlanPatch>,
+        /// What the paths change of the plan's inputs.
+        changes: PlanChanges,
     },
 }
 
@@ -163,6 +189,7 @@ impl PointBuilder {
             doc: doc.clone(),
             paths: paths.to_vec(),
             how: How::Full,
+            spent: Spent::default(),
         };
         if let Some(how) = b.resolve() {
             b.how = how;
@@ -209,9 +236,15 @@ impl PointBuilder {
             }
             patches.push(patch);
         }
+        let changes = patches
+            .iter()
+            .flat_map(|p| &p.slots)
+            .fold(PlanChanges::NONE, |c, &s| c.union(slots::plan_changes(s)));
         Some(How::Patch {
+            plan: Box::new(PlanPatch::new(&base)),
             base: Box::new(base),
             patches,
+            changes,
         })
     }
 
@@ -242,10 +275,12 @@ impl PointBuilder {
     /// error, prefixed `sweep point <index> (<path>=<value>, ...)`.
     pub fn point(&self, index: u64, values: &[f64]) -> Result<Point> {
         self.arity(values)?;
-        if let How::Patch { base, patches } = &self.how
+        if let How::Patch { base, patches, .. } = &self.how
             && patches.iter().zip(values).all(|(p, &x)| p.rule.admits(x))
         {
-            let mut scenario = Scenario::clone(base);
+            // A spent point differs from the base only in the fields set here.
+            let spent = self.spent.0.lock().ok().and_then(|mut v| v.pop());
+            let mut scenario = spent.unwrap_or_else(|| Scenario::clone(base));
             for (p, &x) in patches.iter().zip(values) {
                 p.set(&mut scenario, x);
             }
@@ -256,6 +291,19 @@ impl PointBuilder {
             });
         }
         self.full_point(index, values)
+    }
+
+    /// Take back the scenario of a point of this builder, unchanged, to be reused by a later
+    /// point instead of a copy of the base (a point's scenario differs from the base only in
+    /// the paths' fields, which [`PointBuilder::point`] sets whatever they were). Dropped
+    /// when points are compiled in full, or when enough are kept.
+    pub fn recycle(&self, scenario: Scenario) {
+        if self.is_patched()
+            && let Ok(mut v) = self.spent.0.lock()
+            && v.len() < SPENT_KEPT
+        {
+            v.push(scenario);
+        }
     }
 
     /// Whether point `index` builds, without keeping it (a sweep's check of every point
@@ -316,9 +364,25 @@ impl PointBuilder {
         })
     }
 
-    /// The engine's plan of a point, for [`crate::engine::Trial::with_plan`] (one per point,
-    /// shared by every trial and thread).
+    /// The engine's plan of a point of this builder, for [`crate::engine::Trial::with_plan`]
+    /// (one per point, shared by every trial and thread): exactly `Plan::new` of its
+    /// scenario. A patched point's is derived from the base's plan, recomputing only what
+    /// its paths feed ([`PlanPatch`]), or is the base's own when they feed none.
     pub fn engine_plan(&self, point: &Point) -> Arc<EnginePlan> {
+        if let How::Patch {
+            patches,
+            plan,
+            changes,
+            ..
+        } = &self.how
+            && point.values.len() == patches.len()
+            && patches
+                .iter()
+                .zip(&point.values)
+                .all(|(p, &x)| p.rule.admits(x))
+        {
+            return plan.plan(&point.scenario, *changes);
+        }
         Arc::new(EnginePlan::new(&point.scenario))
     }
 

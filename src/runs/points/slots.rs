@@ -1,6 +1,7 @@
 //! The numeric fields of a compiled [`Scenario`] that a sweep path can set without changing
 //! anything else: each is a [`Slot`], read and written in place.
 
+use crate::engine::plan::PlanChanges;
 use crate::model::Scenario;
 
 /// One `f64` field of a compiled scenario.
@@ -102,4 +103,21 @@ pub(super) fn get(s: &Scenario, slot: Slot) -> Option<f64> {
         Drop(k) => s.shocks.get(k)?.trust_drop,
         Chance(k) => s.shocks.get(k)?.trigger?.chance,
     })
+}
+
+/// The inputs of the engine's plan a slot is (see `crate::engine::plan::PlanPatch`): the
+/// plan reads a party's compliance and reciprocity only through the actions' per-actor
+/// values, and no walkout threshold, quantity or shock field.
+pub(super) fn plan_changes(slot: Slot) -> PlanChanges {
+    use Slot::*;
+    let mut c = PlanChanges::NONE;
+    match slot {
+        ActionCompliance(..) | ActionReciprocity(..) => c.coins = true,
+        TrustGain(_) | Trust(..) => c.trust = true,
+        TrustLoss(_) => c.losses = true,
+        Suspend(_) => c.suspend = true,
+        Compliance(_) | Reciprocity(_) | Walkout(_) | Quantity(_) | Rate(_) | Drop(_)
+        | Chance(_) => {}
+    }
+    c
 }

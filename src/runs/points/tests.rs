@@ -37,9 +37,22 @@ fn same(b: &PointBuilder, index: u64, values: &[f64]) -> std::result::Result<(),
     let checked = b.check(index, values);
     let ctx = || format!("{:?} = {values:?}", b.paths());
     match (&got, &want) {
-        (Ok(g), Ok(w)) if g.scenario == w.scenario && g.values == w.values => {}
+        (Ok(g), Ok(w)) if g.scenario == w.scenario && g.values == w.values => {
+            // The engine plan too: derived from the base's, exactly `Plan::new` (Debug prints
+            // every f64 in its shortest round-trip form, so equal text is equal bits).
+            let derived = format!("{:?}", b.engine_plan(g));
+            let full = format!("{:?}", EnginePlan::new(&w.scenario));
+            if derived != full {
+                return Err(format!("{}: derived plan differs from Plan::new", ctx()));
+            }
+        }
         (Err(g), Err(w)) if g.to_string() == w.to_string() && g.exit_code() == w.exit_code() => {}
         _ => return Err(format!("{}: patched {got:?}\nfull {want:?}", ctx())),
+    }
+    // The next point reuses this one's scenario (`PointBuilder::recycle`): the points compared
+    // after the first are built from spent points, not from the base.
+    if let Ok(g) = got {
+        b.recycle(g.scenario);
     }
     match (&checked, &want) {
         (Ok(()), Ok(_)) => Ok(()),
