@@ -13,6 +13,7 @@
 pub mod design_file;
 pub mod evaluate;
 pub mod points;
+pub mod precision;
 pub mod run;
 pub mod shard;
 pub mod study;
