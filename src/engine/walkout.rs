@@ -101,7 +101,10 @@ impl Walkout {
             low_initial[i] = Self::exact(&start, s, observers, i) - SLACK;
         }
         let row_of = |e: u32| e as usize / n.max(1);
-        let na = s.actions.len();
+        // Without walkers to track (the full scan, or nobody can walk out) a lapse applies
+        // the plan's losses as they are: no split tables to build (a point's or a calibration
+        // proposal's trial buffers are built once per point).
+        let na = if walkers == 0 { 0 } else { s.actions.len() };
         let plain_losses = Rows::build((0..na).map(|a| {
             plan.losses
                 .row(a)
@@ -189,7 +192,11 @@ impl Walkout {
     /// Action `a`'s deadline lapsed: `x -= l * x` for each entry of [`Plan::losses`] (the
     /// same arithmetic as [`Trust::lose`]), each loss in a walker's row lowering its bound.
     #[inline(always)]
-    pub fn lose(&mut self, trust: &mut Trust, a: usize) {
+    pub fn lose(&mut self, trust: &mut Trust, plan: &Plan, a: usize) {
+        if self.walkers == 0 {
+            trust.lose(plan.losses.row(a));
+            return;
+        }
         trust.lose(self.plain_losses.row(a));
         let t = trust.as_mut_slice();
         for idx in 0..self.tracked_losses.row(a).len() {
@@ -287,7 +294,11 @@ mod tests {
                 let f = rng::uniform(&mut r) * 0.3;
                 match r.next_u64() % 4 {
                     0 => t.gain(&[(e, f)]),
-                    3 => w.lose(&mut t, (r.next_u64() % s.actions.len() as u64) as usize),
+                    3 => w.lose(
+                        &mut t,
+                        &plan,
+                        (r.next_u64() % s.actions.len() as u64) as usize,
+                    ),
                     1 => {
                         // As `Walkout::lose` does for a walker's row.
                         let x = &mut t.as_mut_slice()[e as usize];

@@ -75,7 +75,7 @@ impl Trial<'_> {
             return false;
         }
         self.acts[a].lapses += 1;
-        self.walk.lose(&mut self.trust, a);
+        self.walk.lose(&mut self.trust, &self.plan, a);
         if O::ENABLED {
             let lapses = self.acts[a].lapses;
             let ev = if lapses == 1 {
