@@ -19,6 +19,8 @@ pub struct ScenarioSimulator {
     builder: PointBuilder,
     targets: Vec<Target>,
     master: TrialRng,
+    /// Whether a target reads the per-action records (else the engine skips them).
+    records: bool,
 }
 
 impl ScenarioSimulator {
@@ -32,6 +34,10 @@ impl ScenarioSimulator {
             builder: PointBuilder::new(&c.doc, &paths)?,
             targets: c.targets.clone(),
             master: rng::master(c.setup.seed),
+            records: c
+                .targets
+                .iter()
+                .any(|t| t.observable.reads_action_records()),
         })
     }
 
@@ -44,7 +50,8 @@ impl ScenarioSimulator {
         Ok(self.builder.at(values)?.scenario)
     }
 
-    /// Run trial `trial` at `values` and return its result with the scenario it ran.
+    /// Run trial `trial` at `values` and return its result with the scenario it ran (its
+    /// per-action records only when a target reads them).
     ///
     /// # Errors
     /// As [`ScenarioSimulator::point`].
@@ -53,7 +60,9 @@ impl ScenarioSimulator {
         let plan = self.builder.engine_plan(&point);
         let s = point.scenario;
         let mut r = TrialResult::new(&s);
-        Trial::with_plan(&s, Arc::clone(&plan)).run(&self.master, trial, &mut r);
+        let mut t = Trial::with_plan(&s, Arc::clone(&plan));
+        t.keep_action_records(self.records);
+        t.run(&self.master, trial, &mut r);
         Ok((s, r))
     }
 }

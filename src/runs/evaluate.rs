@@ -296,6 +296,7 @@ pub fn evaluate(
                 let (p, plan, obs) = &loaded[k];
                 let sc = &p.scenario;
                 let mut trial = Trial::with_plan(sc, Arc::clone(plan));
+                trial.keep_action_records(obs.iter().any(|(o, _)| o.reads_action_records()));
                 let mut result = TrialResult::new(sc);
                 let mut acc = Acc::new(obs);
                 for t in lo..hi {
