@@ -287,4 +287,162 @@ mod tests {
             }
         }
     }
+
+    use proptest::prelude::*;
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
+    /// The largest key the tests draw: day 2^31 (longer than any horizon), the rest all ones.
+    const MAX_KEY: u64 = (1 << 63) | ((1 << 32) - 1);
+
+    /// One step of a trial: push `last taken + delta` (kept at most [`MAX_KEY`], so never
+    /// below the last key taken), or take the next event, or peek then pop it.
+    #[derive(Debug, Clone, Copy)]
+    enum Op {
+        Push(u64),
+        Take,
+        PeekPop,
+    }
+
+    /// Run one trial's script on `q` and on a `BinaryHeap<Reverse<u64>>` holding the same
+    /// fixed and drawn keys, checking every key taken, then drain both.
+    fn against_reference(q: &mut EventQueue, fixed: &[u64], ops: &[Op], sorted_input: bool) {
+        let mut fixed = fixed.to_vec();
+        if sorted_input {
+            fixed.sort_unstable();
+            q.reset_sorted(&fixed);
+        } else {
+            q.reset(fixed.iter().copied());
+        }
+        let mut reference: BinaryHeap<Reverse<u64>> = fixed.iter().map(|&k| Reverse(k)).collect();
+        let mut last = 0u64;
+        for (i, op) in ops.iter().enumerate() {
+            let want = reference.peek().map(|r| r.0);
+            match *op {
+                Op::Push(delta) => {
+                    let key = last.saturating_add(delta).min(MAX_KEY.max(last));
+                    q.push(key);
+                    reference.push(Reverse(key));
+                    continue;
+                }
+                Op::Take => assert_eq!(q.take(), want, "op {i}: take"),
+                Op::PeekPop => {
+                    assert_eq!(q.peek(), want, "op {i}: peek");
+                    q.pop();
+                }
+            }
+            if let Some(k) = want {
+                reference.pop();
+                last = k;
+            }
+        }
+        while let Some(Reverse(k)) = reference.pop() {
+            assert_eq!(q.take(), Some(k), "drain");
+        }
+        assert_eq!(q.take(), None, "drained queue");
+        assert_eq!(q.peek(), None, "drained queue");
+    }
+
+    /// A delta between a pushed key and the last taken: the same day (another step or
+    /// party), a few days, a few hundred days, or up to the longest horizon (2^31 days).
+    fn delta() -> impl Strategy<Value = u64> {
+        prop_oneof![
+            3 => 0u64..(1 << 32),
+            3 => (0u64..64, 0u64..(1 << 32)).prop_map(|(d, low)| (d << 32) | low),
+            2 => (0u64..2000, 0u64..(1 << 32)).prop_map(|(d, low)| (d << 32) | low),
+            1 => (0u64..(1 << 31), 0u64..(1 << 32)).prop_map(|(d, low)| (d << 32) | low),
+        ]
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            5 => delta().prop_map(Op::Push),
+            3 => Just(Op::Take),
+            1 => Just(Op::PeekPop),
+        ]
+    }
+
+    fn fixed_keys() -> impl Strategy<Value = Vec<u64>> {
+        proptest::collection::vec(
+            prop_oneof![0u64..(3000 << 32), 0u64..=MAX_KEY, Just(0u64)],
+            0..40,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Against a binary heap, one queue reused for several trials (so a trial after one
+        /// that switched to the heap starts on the sorted array again), with scripts that push
+        /// more than they take (past [`SORTED_UP_TO`] pending) and bounds small and large.
+        #[test]
+        fn matches_a_binary_heap(
+            bound in prop_oneof![Just(1usize), Just(10), Just(SORTED_UP_TO), Just(1000)],
+            trials in proptest::collection::vec(
+                (fixed_keys(), proptest::collection::vec(op(), 0..400), any::<bool>()),
+                1..4,
+            ),
+        ) {
+            let mut q = EventQueue::new(bound);
+            for (fixed, ops, sorted_input) in &trials {
+                against_reference(&mut q, fixed, ops, *sorted_input);
+            }
+        }
+    }
+
+    /// Seeded bursts: hundreds of pushes at once (the switch to the heap in the middle of a
+    /// trial), then takes mixed with pushes, days up to 2^31; then a small trial again.
+    #[test]
+    fn bursts_past_the_sorted_array_match_a_binary_heap() {
+        let mut r = crate::rng::trial_rng(5, 9);
+        for bound in [4, SORTED_UP_TO, 5000] {
+            let mut q = EventQueue::new(bound);
+            for round in 0..60u64 {
+                let fixed: Vec<u64> = (0..(round % 11))
+                    .map(|_| r.next_u64() % (500 << 32))
+                    .collect();
+                let burst = [0, 5, SORTED_UP_TO, SORTED_UP_TO + 1, 300][round as usize % 5];
+                let mut ops: Vec<Op> = Vec::new();
+                for _ in 0..burst {
+                    ops.push(Op::Push(r.next_u64() % (1 << (32 + round % 32))));
+                }
+                for _ in 0..400 {
+                    ops.push(match r.next_u64() % 4 {
+                        0 => Op::Push(r.next_u64() % (40 << 32)),
+                        1 => Op::PeekPop,
+                        _ => Op::Take,
+                    });
+                }
+                against_reference(&mut q, &fixed, &ops, round % 2 == 0);
+            }
+        }
+    }
+
+    /// Memory does not grow with trials: after a first trial with many events pending, the
+    /// buffers keep their capacities over many more such trials.
+    #[test]
+    fn buffers_do_not_grow_with_trials() {
+        let mut r = crate::rng::trial_rng(7, 1);
+        let mut q = EventQueue::new(1000);
+        let mut trial = |q: &mut EventQueue| {
+            let fixed: Vec<u64> = (0..20).map(|_| r.next_u64() % (100 << 32)).collect();
+            q.reset(fixed);
+            for _ in 0..200 {
+                q.push(r.next_u64() % (300 << 32));
+            }
+            // Stop half-way, as a trial does at its horizon.
+            for _ in 0..110 {
+                q.take();
+            }
+        };
+        trial(&mut q);
+        let caps = (q.sorted.capacity(), q.heap.capacity(), q.fixed.capacity());
+        for _ in 0..100 {
+            trial(&mut q);
+        }
+        assert_eq!(
+            caps,
+            (q.sorted.capacity(), q.heap.capacity(), q.fixed.capacity())
+        );
+    }
 }
