@@ -34,7 +34,7 @@
 pub const SORTED_UP_TO: usize = 96;
 
 /// The merged queue. Buffers are reused from trial to trial: no allocation once warm.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct EventQueue {
     /// Drawn events in decreasing order (the next one last), until the switch to `heap`.
     sorted: Vec<u64>,
@@ -43,8 +43,12 @@ pub struct EventQueue {
     sorted_cap: usize,
     /// Drawn events as a binary min-heap, after the switch; empty before.
     heap: Vec<u64>,
+    /// The fixed events in increasing order, then [`EMPTY`].
     fixed: Vec<u64>,
+    /// The cursor: `fixed[next_fixed]` is the next fixed event.
     next_fixed: usize,
+    /// `fixed[next_fixed]`, kept at hand: every take reads it, only a fixed take moves it.
+    fixed_head: u64,
 }
 
 /// No event: larger than any key.
@@ -62,7 +66,10 @@ impl EventQueue {
             sorted: Vec::with_capacity(bound.min(SORTED_UP_TO) + 1),
             sorted_cap: SORTED_UP_TO,
             heap: Vec::with_capacity(heap_cap),
-            ..EventQueue::default()
+            // Empty until the first reset: the end marker alone.
+            fixed: vec![EMPTY],
+            next_fixed: 0,
+            fixed_head: EMPTY,
         }
     }
 
@@ -74,6 +81,7 @@ impl EventQueue {
         self.fixed.sort_unstable();
         self.fixed.push(EMPTY);
         self.next_fixed = 0;
+        self.fixed_head = self.fixed[0];
     }
 
     /// Empty the queue and load fixed events given already sorted.
@@ -83,6 +91,7 @@ impl EventQueue {
         self.fixed.extend_from_slice(fixed);
         self.fixed.push(EMPTY);
         self.next_fixed = 0;
+        self.fixed_head = self.fixed[0];
     }
 
     /// No drawn event, and back to the sorted array.
@@ -135,7 +144,7 @@ impl EventQueue {
     #[inline]
     pub fn peek(&self) -> Option<u64> {
         let h = self.head();
-        let f = self.fixed[self.next_fixed];
+        let f = self.fixed_head;
         let k = h.min(f);
         (k != EMPTY).then_some(k)
     }
@@ -144,16 +153,23 @@ impl EventQueue {
     #[inline(always)]
     pub fn take(&mut self) -> Option<u64> {
         let h = self.head();
-        let f = self.fixed[self.next_fixed];
+        let f = self.fixed_head;
         if f <= h {
             if f == EMPTY {
                 return None;
             }
-            self.next_fixed += 1;
+            self.next_fixed_event();
             return Some(f);
         }
         self.pop_drawn();
         Some(h)
+    }
+
+    /// Move the cursor past a fixed event taken (not the end marker: the one after it exists).
+    #[inline(always)]
+    fn next_fixed_event(&mut self) {
+        self.next_fixed += 1;
+        self.fixed_head = self.fixed[self.next_fixed];
     }
 
     /// The smallest drawn key.
@@ -181,11 +197,11 @@ impl EventQueue {
     #[inline(always)]
     pub fn pop(&mut self) {
         let h = self.head();
-        let f = self.fixed[self.next_fixed];
+        let f = self.fixed_head;
         if f <= h {
             // Popping an empty queue does nothing (the cursor stays on the end marker).
             if f != EMPTY {
-                self.next_fixed += 1;
+                self.next_fixed_event();
             }
             return;
         }
@@ -416,6 +432,21 @@ mod tests {
                 against_reference(&mut q, &fixed, &ops, round % 2 == 0);
             }
         }
+    }
+
+    /// A queue never reset is empty, and popping an empty queue leaves it usable.
+    #[test]
+    fn a_new_queue_is_empty() {
+        let mut q = EventQueue::new(10);
+        assert_eq!((q.peek(), q.take()), (None, None));
+        q.pop();
+        q.push(7);
+        assert_eq!((q.take(), q.take()), (Some(7), None));
+        q.reset_sorted(&[3]);
+        q.pop();
+        q.pop();
+        q.push(5);
+        assert_eq!((q.take(), q.take()), (Some(5), None));
     }
 
     /// Memory does not grow with trials: after a first trial with many events pending, the
