@@ -60,7 +60,7 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
         posterior.trials,
         secs,
         posterior.trials as f64 / secs.max(1e-9),
-        last.map_or(f64::INFINITY, |g| g.tolerance),
+        negsim::inference::distance::short(last.map_or(f64::INFINITY, |g| g.tolerance)),
         posterior.stop_reason.as_str(),
         dir.path().display()
     );

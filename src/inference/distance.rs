@@ -97,6 +97,22 @@ pub fn term<W: PartialEq>(
     }
 }
 
+/// A tolerance or distance as a progress line prints it: six significant digits, trailing
+/// zeros dropped (`1.96667`, `0.5`, `12`); the files keep every digit.
+pub fn short(x: f64) -> String {
+    if !x.is_finite() || x == 0.0 {
+        return x.to_string();
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = (5 - magnitude).clamp(0, 17) as usize;
+    let s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 /// The distance of one trial: the largest term over the targets (0 with no targets).
 pub fn distance(targets: &[Target], s: &Scenario, r: &TrialResult) -> f64 {
     targets
@@ -168,6 +184,17 @@ phase = "p"
             source: String::new(),
             censored: f64::from(s.horizon) + 1.0,
         }
+    }
+
+    #[test]
+    fn short_keeps_six_significant_digits() {
+        assert_eq!(short(1.9666666666666666), "1.96667");
+        assert_eq!(short(0.5), "0.5");
+        assert_eq!(short(12.0), "12");
+        assert_eq!(short(123456789.0), "123456789");
+        assert_eq!(short(0.000123456789), "0.000123457");
+        assert_eq!(short(0.0), "0");
+        assert_eq!(short(f64::INFINITY), "inf");
     }
 
     #[test]

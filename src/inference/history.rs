@@ -149,8 +149,10 @@ pub fn run<S: Simulator + ?Sized>(
         };
         if progress {
             eprintln!(
-                "negsim calibrate: history matching wave {w}: tolerance {eps}, kept {} of {} points, trials {trials}",
-                stats.kept, stats.points
+                "negsim calibrate: history matching wave {w}: tolerance {}, kept {} of {} points, trials {trials}",
+                super::distance::short(eps),
+                stats.kept,
+                stats.points
             );
         }
         waves.push(stats);

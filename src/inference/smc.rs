@@ -312,7 +312,7 @@ fn report(st: &Settings, g: Option<&GenerationStats>, started: Instant) {
         eprintln!(
             "negsim calibrate: generation {}: tolerance {}, proposals {}, acceptance {:.4}, ESS {:.1}, trials {}, {:.1} s",
             g.generation,
-            g.tolerance,
+            super::distance::short(g.tolerance),
             g.proposals,
             g.acceptance,
             g.ess,
