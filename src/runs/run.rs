@@ -2,12 +2,12 @@
 //!
 //! Trials are cut into fixed-size batches; a window of batches runs in parallel with rayon
 //! (each worker reusing one [`Trial`]'s buffers, all sharing the point's compiled plan), and
-//! while the next window runs, the previous one's rows are written in (point, trial) order
-//! and its summaries merged. Memory holds one window of rows, the summary of the point being
-//! written and the compiled points of the two windows in flight, never the whole run: the
-//! batches are generated as each window comes up (nothing is listed up front, so
-//! `--trials 10^12` starts at once) and a point is compiled ([`Points`]) when its first batch
-//! comes up and dropped after its last. Because trial `k` of every point
+//! while a window runs, the previous one's rows are written in (point, trial) order, its
+//! summaries merged, and the next window's batches taken (compiling the points they start).
+//! Memory holds one window of rows, the summary of the point being written and the compiled
+//! points of the three windows in flight, never the whole run: the batches are generated as
+//! each window comes up (nothing is listed up front, so `--trials 10^12` starts at once) and
+//! a point is compiled ([`Points`]) when its first batch comes up and dropped after its last. Because trial `k` of every point
 //! draws from its own stream (see [`crate::rng`]) and summaries do not depend on arrival order,
 //! the bytes written are the same for any thread count, batch size or shard split.
 
@@ -396,7 +396,7 @@ struct Loaded<'p> {
 /// The date table of the last point loaded, with the start and horizon it is for: the points
 /// of a sweep mostly share them, and formatting every day's date is a large part of a small
 /// point's set-up.
-type DateCache = std::cell::RefCell<Option<(chrono::NaiveDate, u32, Arc<DateTable>)>>;
+type DateCache = std::sync::Mutex<Option<(chrono::NaiveDate, u32, Arc<DateTable>)>>;
 
 impl Loaded<'_> {
     fn point(&self) -> &Point {
@@ -418,7 +418,7 @@ fn load<'p>(plan: &Plan<'p>, index: u64, dates: &DateCache) -> Result<Arc<Loaded
     let point = plan.points.point(index)?;
     let sc = &point.scenario;
     let table = {
-        let mut cache = dates.borrow_mut();
+        let mut cache = dates.lock().unwrap_or_else(|e| e.into_inner());
         match cache.as_ref() {
             Some((start, horizon, t)) if *start == sc.start && *horizon == sc.horizon => {
                 Arc::clone(t)
@@ -461,7 +461,7 @@ struct Worker<'s> {
 /// to `done`.
 fn run_items<'p>(
     plan: &Plan<'p>,
-    mut items: impl Iterator<Item = Result<Work<'p>>>,
+    mut items: impl Iterator<Item = Result<Work<'p>>> + Send,
     master: &TrialRng,
     w: &mut Writers,
     dir: &RunDir,
@@ -473,14 +473,18 @@ fn run_items<'p>(
     // While a window is computed, the previous one is written (on the calling thread, which
     // then joins the computation): the cores do not wait for the disk.
     let mut pending: Option<(Vec<Batch>, Vec<Work<'p>>)> = None;
+    // The blocks of a window are taken from `items` (compiling each point as its first block
+    // comes up) while the window before it is computed, so a sweep of many small points does
+    // not compile them with the other cores idle.
+    let take = |items: &mut dyn Iterator<Item = Result<Work<'p>>>| -> Result<Vec<Work<'p>>> {
+        items.take(window).collect()
+    };
+    let mut next = take(&mut items)?;
     loop {
         if cancelled() {
             return Err(Error::Refused("the run was interrupted".into()));
         }
-        let mut chunk = Vec::with_capacity(window);
-        for item in items.by_ref().take(window) {
-            chunk.push(item?);
-        }
+        let chunk = std::mem::take(&mut next);
         if chunk.is_empty() {
             break;
         }
@@ -536,16 +540,18 @@ fn run_items<'p>(
                 .collect()
         };
         let previous = pending.take();
-        let (written, results) = rayon::join(
-            || match previous {
-                Some((batches, done_chunk)) => {
-                    write_window(plan, batches, &done_chunk, w, dir, bar, &mut done)
+        let items = &mut items;
+        let done = &mut done;
+        let (taken, results) = rayon::join(
+            || -> Result<Vec<Work<'p>>> {
+                if let Some((batches, done_chunk)) = previous {
+                    write_window(plan, batches, &done_chunk, w, dir, bar, done)?;
                 }
-                None => Ok(()),
+                take(items)
             },
             compute,
         );
-        written?;
+        next = taken?;
         pending = Some((results, chunk));
     }
     if let Some((batches, chunk)) = pending {
