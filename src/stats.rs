@@ -33,6 +33,9 @@ const SMALL: usize = 64;
 pub struct Histogram {
     /// Sorted by value (`total_cmp`), distinct; the only counts until `spilled`.
     small: Vec<(f64, u64)>,
+    /// Where in `small` the last value counted is: runs of one metric repeat values (a
+    /// trial's actions done, a quantity delivered), so it is looked at before searching.
+    hint: usize,
     spilled: bool,
     dense: Vec<u64>,
     counts: BTreeMap<OrdF64, u64>,
@@ -67,32 +70,60 @@ impl Histogram {
         self.add_n(x, 1);
     }
 
-    /// Count a value `k` times.
-    #[inline]
+    /// Count a value `k` times. Inlined, with a whole number of the spilled form counted on
+    /// the spot (most counts of a long run: days and delays); the sorted list is searched out
+    /// of line.
+    #[inline(always)]
     pub fn add_n(&mut self, x: f64, k: u64) {
         if k == 0 {
             return;
         }
         let x = if x == 0.0 { 0.0 } else { x };
         self.n += k;
-        // A NaN goes straight to the spilled form, where it has always sorted.
-        if !self.spilled && x.is_nan() {
-            self.spill();
+        if self.spilled {
+            // (A NaN is not in the dense range: `add_big` puts it in the ordered map.)
+            if x >= 0.0 && x < DENSE as f64 && (x as usize) as f64 == x {
+                let i = x as usize;
+                if let Some(c) = self.dense.get_mut(i) {
+                    *c += k;
+                    return;
+                }
+            }
+            self.add_big(x, k);
+            return;
         }
-        if !self.spilled {
-            match self.small.binary_search_by(|(v, _)| v.total_cmp(&x)) {
-                Ok(i) => {
-                    self.small[i].1 += k;
-                    return;
-                }
-                Err(i) if self.small.len() < SMALL => {
-                    self.small.insert(i, (x, k));
-                    return;
-                }
-                Err(_) => self.spill(),
+        self.add_small(x, k);
+    }
+
+    /// [`Histogram::add_n`] while the counts are in the sorted list (`n` already counted).
+    #[inline(never)]
+    fn add_small(&mut self, x: f64, k: u64) {
+        // A NaN goes straight to the spilled form, where it has always sorted.
+        if x.is_nan() {
+            self.spill();
+            self.add_big(x, k);
+            return;
+        }
+        if let Some(e) = self.small.get_mut(self.hint)
+            && e.0.total_cmp(&x).is_eq()
+        {
+            e.1 += k;
+            return;
+        }
+        match self.small.binary_search_by(|(v, _)| v.total_cmp(&x)) {
+            Ok(i) => {
+                self.small[i].1 += k;
+                self.hint = i;
+            }
+            Err(i) if self.small.len() < SMALL => {
+                self.small.insert(i, (x, k));
+                self.hint = i;
+            }
+            Err(_) => {
+                self.spill();
+                self.add_big(x, k);
             }
         }
-        self.add_big(x, k);
     }
 
     /// Move the sorted list into the dense array and ordered map.
