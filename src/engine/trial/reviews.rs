@@ -1,7 +1,8 @@
 //! Candidate reviews of the skip-ahead trial: the second coin at a review where the first
 //! came up (consent by thinning, see [`crate::engine::consent`]), and a consent.
 
-use super::{Cursor, Trial, queue_candidate};
+use super::actions::queue_candidate;
+use super::{Cursor, Trial};
 use crate::engine::consent::SecondCoin;
 use crate::engine::plan::Plan;
 use crate::engine::trust::chance_to_act;
