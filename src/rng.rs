@@ -165,8 +165,20 @@ pub fn shock_rng(trial_rng: &TrialRng) -> TrialRng {
 /// A uniform draw in `[0, 1)` with 53 random bits.
 #[inline]
 pub fn uniform(rng: &mut TrialRng) -> f64 {
+    uniform_of_bits(uniform_bits(rng))
+}
+
+/// The 53 random bits of a [`uniform`] draw, as an integer `m` (the draw is `m / 2^53`).
+#[inline]
+pub fn uniform_bits(rng: &mut TrialRng) -> u64 {
     use rand::Rng;
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    rng.next_u64() >> 11
+}
+
+/// The [`uniform`] draw whose bits are `m` (below `2^53`): exactly `m / 2^53`.
+#[inline]
+pub fn uniform_of_bits(m: u64) -> f64 {
+    m as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 #[cfg(test)]

@@ -23,6 +23,25 @@ pub struct FirstCoin {
     /// `(1 - c)^(k + 1)` for small `k`: the gap is the first `k` with this `<= S`.
     powers: [f64; 32],
     ln_q: f64,
+    /// The gap of every draw whose top [`BUCKET_BITS`] random bits are `b`, when all such
+    /// draws give the same gap below 8 ([`MIXED`] otherwise): most draws are answered by one
+    /// load instead of eight comparisons.
+    buckets: [u8; BUCKETS],
+}
+
+/// The random bits of a first-coin draw that pick its bucket.
+const BUCKET_BITS: u32 = 7;
+/// Buckets of a [`FirstCoin`].
+const BUCKETS: usize = 1 << BUCKET_BITS;
+/// A bucket whose draws give different gaps (or a gap of 8 or more).
+const MIXED: u8 = u8::MAX;
+/// Draws in one bucket.
+const BUCKET_WIDTH: u64 = 1 << (53 - BUCKET_BITS);
+
+/// `S = 1 - U` of the draw whose 53 bits are `m`: exact (`1 - m / 2^53` has 53 bits).
+#[inline(always)]
+fn survival(m: u64) -> f64 {
+    1.0 - rng::uniform_of_bits(m)
 }
 
 impl FirstCoin {
@@ -39,7 +58,30 @@ impl FirstCoin {
             c,
             powers,
             ln_q: (-c).ln_1p(),
+            buckets: Self::buckets(&powers),
         }
+    }
+
+    /// [`FirstCoin::buckets`]: within a bucket the draw `m` grows, `S` falls and the gap
+    /// (how many powers exceed `S`) grows, so a bucket has one gap when its first and last
+    /// draws have the same. Both ends are counted by walking the powers once, as `S` falls.
+    fn buckets(powers: &[f64; 32]) -> [u8; BUCKETS] {
+        let mut out = [MIXED; BUCKETS];
+        let (mut at_first, mut at_last) = (0usize, 0usize);
+        for (b, gap) in out.iter_mut().enumerate() {
+            let first = b as u64 * BUCKET_WIDTH;
+            let (s_first, s_last) = (survival(first), survival(first + BUCKET_WIDTH - 1));
+            while at_first < 8 && powers[at_first] > s_first {
+                at_first += 1;
+            }
+            while at_last < 8 && powers[at_last] > s_last {
+                at_last += 1;
+            }
+            if at_first == at_last && at_first < 8 {
+                *gap = at_first as u8;
+            }
+        }
+        out
     }
 
     /// Reviews without the first coin before the one with it: geometric on {0, 1, ...},
@@ -54,7 +96,12 @@ impl FirstCoin {
         if self.c <= 0.0 {
             return None;
         }
-        let surv = 1.0 - rng::uniform(rng);
+        let m = rng::uniform_bits(rng);
+        let gap = self.buckets[(m / BUCKET_WIDTH) as usize % BUCKETS];
+        if gap != MIXED {
+            return Some(u64::from(gap));
+        }
+        let surv = survival(m);
         // The powers decrease, so the gap is how many of them exceed `surv`: counted
         // without a branch over the first eight (a gap of 8 or more is rare for any but
         // small `c`), then over the rest of the table.
@@ -247,6 +294,50 @@ mod tests {
         }
         assert_eq!(FirstCoin::new(0.0).gap(&mut r), None);
         assert_eq!(FirstCoin::new(1.0).gap(&mut r), Some(0));
+    }
+
+    /// A bucket's gap is that of every draw in it: its two ends, draws next to each power
+    /// and random draws, for chances from tiny to near 1.
+    #[test]
+    fn bucket_gaps_are_the_counted_gaps() {
+        let mut r = crate::rng::trial_rng(7, 7);
+        let mut decided = 0usize;
+        for c in [1e-6, 0.003, 0.02, 0.1, 0.25, 0.3, 0.5, 0.77, 0.9, 0.999_999] {
+            let coin = FirstCoin::new(c);
+            let counted = |m: u64| above(&coin.powers[..8], survival(m));
+            for (b, &gap) in coin.buckets.iter().enumerate() {
+                let first = b as u64 * BUCKET_WIDTH;
+                let mut ms = vec![first, first + 1, first + BUCKET_WIDTH - 1];
+                ms.extend((0..50).map(|_| first + crate::rng::uniform_bits(&mut r) % BUCKET_WIDTH));
+                if gap == MIXED {
+                    continue;
+                }
+                decided += 1;
+                for m in ms {
+                    assert_eq!(usize::from(gap), counted(m), "c {c} bucket {b} m {m}");
+                }
+            }
+            // Right at each power: the draws whose S is the power and its neighbours.
+            for &p in &coin.powers[..8] {
+                for s in [p.next_down(), p, p.next_up()] {
+                    let m = ((1.0 - s) * (1u64 << 53) as f64) as u64;
+                    for m in [m.saturating_sub(1), m, m + 1]
+                        .into_iter()
+                        .filter(|&m| m < 1 << 53)
+                    {
+                        let b = coin.buckets[(m / BUCKET_WIDTH) as usize % BUCKETS];
+                        if b != MIXED {
+                            assert_eq!(usize::from(b), counted(m), "c {c} at power {p}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(decided > 700, "{decided}");
+        // At c = 1/2 only the buckets holding one of the eight powers, and the last (gaps of
+        // 8 or more), are mixed.
+        let half = FirstCoin::new(0.5);
+        assert!(half.buckets.iter().filter(|&&g| g == MIXED).count() <= 9);
     }
 
     /// Past the table the gap is `ceil(ln S / ln q) - 1`, also when that ratio is whole.

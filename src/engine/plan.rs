@@ -4,7 +4,7 @@
 //! completion raises, which trust entries make up a party's `tau` for an action, which
 //! actions wait for another. [`crate::model::Scenario`] keeps them as nested lists, which is
 //! right for reading; here they are contiguous arrays indexed by small integers
-//! ("compressed rows": the items of row `r` are `items[at[r]..at[r + 1]]`), computed once per
+//! ("compressed rows": the items of row `r` are `items[start..end]` for its span), computed once per
 //! scenario so that a trial never searches, allocates or follows a pointer chain.
 //!
 //! A **slot** is an (action, actor) pair: one offer of the action to one of its actors. Slots
@@ -22,25 +22,43 @@ use crate::model::{PhaseStart, Scenario};
 /// Rows of `u32` items.
 #[derive(Debug, Clone, Default)]
 pub struct Rows<T> {
-    at: Vec<u32>,
+    /// Per row, `(start, end)` in `items`: one load and one bounds check per row read (a
+    /// table of starts alone costs two of each, a row being read about 200 times a trial).
+    spans: Vec<(u32, u32)>,
     items: Vec<T>,
 }
 
 impl<T: Copy> Rows<T> {
     pub(crate) fn build(rows: impl IntoIterator<Item = impl IntoIterator<Item = T>>) -> Self {
-        let mut at = vec![0];
+        let mut spans = Vec::new();
         let mut items = Vec::new();
         for row in rows {
+            let start = items.len() as u32;
             items.extend(row);
-            at.push(items.len() as u32);
+            spans.push((start, items.len() as u32));
         }
-        Rows { at, items }
+        Rows { spans, items }
     }
 
     /// The items of row `r`.
     #[inline]
     pub fn row(&self, r: usize) -> &[T] {
-        &self.items[self.at[r] as usize..self.at[r + 1] as usize]
+        let (start, end) = self.spans[r];
+        &self.items[start as usize..end as usize]
+    }
+
+    /// Where row `r`'s items are: for a loop whose body changes the trial, which therefore
+    /// cannot hold the row's slice (it reads each with [`Rows::item`]).
+    #[inline]
+    pub fn span(&self, r: usize) -> std::ops::Range<usize> {
+        let (start, end) = self.spans[r];
+        start as usize..end as usize
+    }
+
+    /// Item `k` of all rows (a position in a [`Rows::span`]).
+    #[inline]
+    pub fn item(&self, k: usize) -> T {
+        self.items[k]
     }
 }
 

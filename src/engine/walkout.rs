@@ -199,8 +199,8 @@ impl Walkout {
         }
         trust.lose(self.plain_losses.row(a));
         let t = trust.as_mut_slice();
-        for idx in 0..self.tracked_losses.row(a).len() {
-            let (e, i, l) = self.tracked_losses.row(a)[idx];
+        for k in self.tracked_losses.span(a) {
+            let (e, i, l) = self.tracked_losses.item(k);
             let x = &mut t[e as usize];
             let d = l * *x;
             *x -= d;

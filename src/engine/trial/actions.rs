@@ -129,8 +129,8 @@ impl Trial<'_> {
         if V3 && self.flags.triggers {
             self.fire(TriggerEvent::Started, a, day, cursor, obs);
         }
-        for idx in 0..self.plan.waits_started.row(a).len() {
-            let dep = self.plan.waits_started.row(a)[idx] as usize;
+        for k in self.plan.waits_started.span(a) {
+            let dep = self.plan.waits_started.item(k) as usize;
             self.satisfy::<O, V3>(dep, day, cursor, rng, obs);
         }
         let done = day + u64::from(d);
@@ -208,12 +208,12 @@ impl Trial<'_> {
                 }
             }
         }
-        for idx in 0..self.plan.waits_done.row(a).len() {
-            let dep = self.plan.waits_done.row(a)[idx] as usize;
+        for k in self.plan.waits_done.span(a) {
+            let dep = self.plan.waits_done.item(k) as usize;
             self.satisfy::<O, V3>(dep, day, cursor, rng, obs);
         }
-        for idx in 0..self.plan.waits_at_least.row(a).len() {
-            let dep = self.plan.waits_at_least.row(a)[idx] as usize;
+        for k in self.plan.waits_at_least.span(a) {
+            let dep = self.plan.waits_at_least.item(k) as usize;
             self.acts[dep].at_least_done += 1;
             if self.acts[dep].at_least_done == self.plan.at_least_n[dep] {
                 self.satisfy::<O, V3>(dep, day, cursor, rng, obs);
