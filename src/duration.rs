@@ -52,7 +52,10 @@ impl Duration {
         round_days(self.sample_real(rng))
     }
 
-    /// Draw the real number of days before rounding.
+    /// Draw the real number of days before rounding. Inlined: the fixed, uniform and
+    /// triangular draws are a few instructions, fewer than the frame of a function that also
+    /// holds the normal and exponential samplers (those are [`Duration::sample_tail`]).
+    #[inline]
     pub fn sample_real(&self, rng: &mut TrialRng) -> f64 {
         match *self {
             Duration::Fixed(d) => d,
@@ -71,6 +74,14 @@ impl Duration {
                     max - ((1.0 - u) * range * (max - mode)).sqrt()
                 }
             }
+            Duration::LogNormal { .. } | Duration::Exponential { .. } => self.sample_tail(rng),
+        }
+    }
+
+    /// [`Duration::sample_real`] of a lognormal or exponential duration.
+    #[inline(never)]
+    fn sample_tail(&self, rng: &mut TrialRng) -> f64 {
+        match *self {
             Duration::LogNormal { median, sigma } => {
                 let z: f64 = StandardNormal.sample(rng);
                 median * (sigma * z).exp()
@@ -79,6 +90,7 @@ impl Duration {
                 let e: f64 = Exp1.sample(rng);
                 mean * e
             }
+            _ => self.sample_real(rng),
         }
     }
 

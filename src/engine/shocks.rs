@@ -35,9 +35,10 @@ pub fn draw_arrivals(s: &Scenario, rng: &mut TrialRng, out: &mut Vec<Arrival>) {
         loop {
             let e: f64 = Exp1.sample(rng);
             x += mean_gap * e;
-            let day = x.floor();
-            // NaN cannot occur: x is finite and grows.
-            if day > f64::from(sh.window_last) {
+            // floor(x) by truncation, exact for x >= 0 (x starts at a day and grows): a cast
+            // instead of a libm call. Past 2^64 it saturates, which is past the window too.
+            let day = x as u64;
+            if day > u64::from(sh.window_last) {
                 break;
             }
             out.push(Arrival {

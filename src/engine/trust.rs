@@ -3,37 +3,52 @@
 //! These are docs/MODEL.md 2.4 to 2.6 written once, shared by the skip-ahead engine and the
 //! literal one, so both apply exactly the same arithmetic in exactly the same order.
 
-use crate::model::{Action, Scenario};
+use crate::model::{Action, MAX_PARTIES, Scenario};
+
+/// Entries of the largest matrix ([`MAX_PARTIES`] squared).
+const CAPACITY: usize = MAX_PARTIES * MAX_PARTIES;
 
 /// The trust matrix of one trial, row-major: `t[i * n + j]` is how far `i` trusts `j`.
-#[derive(Debug, Clone, Default)]
+///
+/// It is stored in room for the largest matrix, so that the hot loops, which read entries by
+/// precomputed positions `i * n + j < n * n`, index it by `position % CAPACITY`: the same
+/// entry, and no bounds check to pay (a trial reads about 350 entries).
+#[derive(Debug, Clone)]
 pub struct Trust {
     n: usize,
-    t: Vec<f64>,
+    t: Box<[f64; CAPACITY]>,
+}
+
+impl Default for Trust {
+    fn default() -> Self {
+        Trust::new(0)
+    }
 }
 
 impl Trust {
     /// An empty matrix; call [`Trust::reset`] before use.
     pub fn new(n: usize) -> Self {
+        assert!(n <= MAX_PARTIES, "{n} parties, at most {MAX_PARTIES}");
         Trust {
             n,
-            t: vec![0.0; n * n],
+            t: Box::new([0.0; CAPACITY]),
         }
     }
 
     /// Set every entry to the scenario's starting trust.
     pub fn reset(&mut self, s: &Scenario) {
         self.n = s.parties.len();
-        self.t.clear();
-        for p in &s.parties {
-            self.t.extend_from_slice(&p.initial_trust);
+        assert!(self.n <= MAX_PARTIES);
+        let n = self.n;
+        for (i, p) in s.parties.iter().enumerate() {
+            self.t[i * n..(i + 1) * n].copy_from_slice(&p.initial_trust);
         }
     }
 
     /// Set the matrix to `t` (row-major, as [`Trust::as_slice`] gives it).
     #[inline]
     pub fn reset_to(&mut self, t: &[f64]) {
-        self.t.copy_from_slice(t);
+        self.t[..self.n * self.n].copy_from_slice(t);
     }
 
     /// A completion, from a precomputed list of `(i * n + j, g_i)`: the same arithmetic as
@@ -41,7 +56,7 @@ impl Trust {
     #[inline]
     pub fn gain(&mut self, pairs: &[(u32, f64)]) {
         for &(e, g) in pairs {
-            let x = &mut self.t[e as usize];
+            let x = &mut self.t[e as usize % CAPACITY];
             *x += g * (1.0 - *x);
         }
     }
@@ -50,7 +65,7 @@ impl Trust {
     #[inline]
     pub fn lose(&mut self, pairs: &[(u32, f64)]) {
         for &(e, l) in pairs {
-            let x = &mut self.t[e as usize];
+            let x = &mut self.t[e as usize % CAPACITY];
             *x -= l * *x;
         }
     }
@@ -60,7 +75,7 @@ impl Trust {
     pub fn sum_of(&self, entries: &[u32]) -> f64 {
         let mut sum = 0.0;
         for &e in entries {
-            sum += self.t[e as usize];
+            sum += self.t[e as usize % CAPACITY];
         }
         sum
     }
@@ -73,14 +88,14 @@ impl Trust {
 
     /// The whole matrix, row-major.
     pub fn as_slice(&self) -> &[f64] {
-        &self.t
+        &self.t[..self.n * self.n]
     }
 
     /// The whole matrix, row-major, to change (the skip-ahead trial's bounded walkout check
     /// applies losses itself, [`super::walkout::Walkout`]).
     #[inline]
     pub fn as_mut_slice(&mut self) -> &mut [f64] {
-        &mut self.t
+        &mut self.t[..self.n * self.n]
     }
 
     /// The number of parties.
