@@ -149,9 +149,9 @@ pub struct SecondCoin {
     whole: i32,
     /// Whether `rho` is whole.
     is_whole: bool,
-    /// `rho - floor(rho)` lies in `[lo / 4, hi / 4]`, quarters reached by square roots.
-    quarter_lo: u8,
-    quarter_hi: u8,
+    /// `rho - floor(rho)` lies in `[lo / 16, hi / 16]`, sixteenths reached by square roots.
+    sixteenth_lo: u8,
+    sixteenth_hi: u8,
 }
 
 /// Relative margin of a computed bound: a few roundings are below 1e-15.
@@ -170,8 +170,8 @@ impl SecondCoin {
             rho,
             whole,
             is_whole: frac == 0.0,
-            quarter_lo: (frac * 4.0).floor() as u8,
-            quarter_hi: (frac * 4.0).ceil() as u8,
+            sixteenth_lo: (frac * 16.0).floor() as u8,
+            sixteenth_hi: (frac * 16.0).ceil() as u8,
         }
     }
 
@@ -205,20 +205,39 @@ impl SecondCoin {
         if u < below * tau * (1.0 - MARGIN) {
             return true;
         }
-        // Tighter: the fraction of rho between two quarters, tau^(k/4) by square roots.
-        let s2 = tau.sqrt();
-        let s4 = s2.sqrt();
-        let quarter = |k: u8| match k {
-            0 => 1.0,
-            1 => s4,
-            2 => s2,
-            3 => s2 * s4,
-            _ => tau,
+        self.between(u, tau, below)
+    }
+
+    /// [`SecondCoin::accepts`] when `tau^(floor(rho) + 1) <= u <= tau^floor(rho)` (about
+    /// one review in ten): out of line, so as not to weigh on the common path.
+    #[inline(never)]
+    fn between(&self, u: f64, tau: f64, below: f64) -> bool {
+        let rho = self.rho;
+        // Tighter: the fraction of rho between two sixteenths, tau^(k/16) as a product of
+        // tau^(1/2), tau^(1/4), tau^(1/8) and tau^(1/16), one per bit of k (square roots are
+        // single instructions; a few roundings stay far inside the margin).
+        let roots = {
+            let r2 = tau.sqrt();
+            let r4 = r2.sqrt();
+            let r8 = r4.sqrt();
+            [r2, r4, r8, r8.sqrt()]
         };
-        if u >= below * quarter(self.quarter_lo) * (1.0 + MARGIN) {
+        let sixteenth = |k: u8| {
+            if k >= 16 {
+                return tau;
+            }
+            let mut x = 1.0;
+            for (bit, r) in roots.iter().enumerate() {
+                if k & (8 >> bit) != 0 {
+                    x *= r;
+                }
+            }
+            x
+        };
+        if u >= below * sixteenth(self.sixteenth_lo) * (1.0 + MARGIN) {
             return false;
         }
-        if u < below * quarter(self.quarter_hi) * (1.0 - MARGIN) {
+        if u < below * sixteenth(self.sixteenth_hi) * (1.0 - MARGIN) {
             return true;
         }
         u < tau.powf(rho)

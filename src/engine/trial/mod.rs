@@ -128,8 +128,6 @@ struct Offer {
     first: u64,
     /// The number of its next candidate review.
     next: u64,
-    /// The chance at the consent (kept for observers only).
-    p: f64,
     /// Reviews at which it was delayed.
     delays: u32,
 }
@@ -209,7 +207,6 @@ impl<'s> Trial<'s> {
                 active: false,
                 first: 0,
                 next: NEVER,
-                p: 0.0,
                 delays: 0,
             };
             total

@@ -35,11 +35,13 @@ impl Trial<'_> {
         };
         if yes {
             let a = info.action as usize;
-            if O::ENABLED {
-                let k = info.k as usize;
-                self.offers[slot].p = chance_to_act(self.s, &self.trust, i, &self.s.actions[a], k);
-            }
-            self.consent::<O, V3>(i, a, slot, day, rng, obs);
+            // The chance at the consent, for observers only.
+            let chance = if O::ENABLED {
+                chance_to_act(self.s, &self.trust, i, &self.s.actions[a], info.k as usize)
+            } else {
+                0.0
+            };
+            self.consent::<O, V3>(i, a, slot, chance, day, rng, obs);
         } else {
             let offer = &mut self.offers[slot];
             let from = offer.next + 1;
@@ -60,6 +62,7 @@ impl Trial<'_> {
         i: usize,
         a: usize,
         slot: usize,
+        chance: f64,
         day: u64,
         rng: &mut TrialRng,
         obs: &mut O,
@@ -90,7 +93,7 @@ impl Trial<'_> {
                 &Event::Consented {
                     party: i,
                     action: a,
-                    chance: self.offers[slot].p,
+                    chance,
                 },
                 self.trust.as_slice(),
             );
