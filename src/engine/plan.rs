@@ -17,6 +17,7 @@ mod patch;
 pub use patch::{PlanChanges, PlanPatch};
 
 use super::consent::{FirstCoin, SecondCoin};
+use super::trust::{SUM_GROUP, ZERO_ENTRY};
 use crate::model::{PhaseStart, Scenario};
 
 /// Rows of `u32` items.
@@ -136,7 +137,8 @@ pub struct Plan {
     pub at_least_n: Vec<u32>,
     /// The slots, in review order.
     pub slots: Vec<Slot>,
-    /// The trust entries (`i * n + j`) whose mean is a slot's `tau`, in counterpart order.
+    /// The trust entries (`i * n + j`) whose mean is a slot's `tau`, in counterpart order,
+    /// each slot's run padded with [`ZERO_ENTRY`] to whole groups of [`SUM_GROUP`].
     pub counterparts: Vec<u32>,
     /// Keys of the events every trial has: lapses of deadlines before the horizon and
     /// phases with a start date, sorted.
@@ -200,6 +202,11 @@ impl Plan {
                 ratio_scale: Self::ratio_scale(cps.len(), tau_max),
             });
             counterparts.extend(cps.iter().map(|&j| (i * n + j) as u32));
+            // Padded to whole groups for the review's sum (`rises` stays parallel).
+            while counterparts.len() % SUM_GROUP != 0 {
+                counterparts.push(ZERO_ENTRY);
+                rises.push(0);
+            }
         }
         for row in &mut action_slots {
             row.sort_unstable_by_key(|&(_, k)| k);
@@ -435,6 +442,14 @@ impl Plan {
     #[inline]
     pub fn counterparts_of(&self, slot: &Slot) -> &[u32] {
         &self.counterparts[slot.cp_at as usize..(slot.cp_at + slot.cp_len) as usize]
+    }
+
+    /// [`Plan::counterparts_of`] padded with [`ZERO_ENTRY`] to whole groups of
+    /// [`SUM_GROUP`], for [`super::trust::Trust::sum_of_padded`].
+    #[inline]
+    pub fn counterparts_padded_of(&self, slot: &Slot) -> &[u32] {
+        let len = (slot.cp_len as usize).div_ceil(SUM_GROUP) * SUM_GROUP;
+        &self.counterparts[slot.cp_at as usize..slot.cp_at as usize + len]
     }
 }
 

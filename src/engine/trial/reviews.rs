@@ -28,7 +28,7 @@ impl Trial<'_> {
             let ratio = if info.cp_len == 0 {
                 1.0
             } else {
-                self.trust.sum_of(plan.counterparts_of(&info)) * info.ratio_scale
+                self.trust.sum_of_padded(plan.counterparts_padded_of(&info)) * info.ratio_scale
             };
             debug_assert!(ratio <= 1.0 + 1e-9, "trust above its ceiling: {ratio}");
             coin.accepts(u, ratio.min(1.0))
