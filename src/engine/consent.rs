@@ -62,23 +62,41 @@ impl FirstCoin {
         }
     }
 
-    /// [`FirstCoin::buckets`]: within a bucket the draw `m` grows, `S` falls and the gap
-    /// (how many powers exceed `S`) grows, so a bucket has one gap when its first and last
-    /// draws have the same. Both ends are counted by walking the powers once, as `S` falls.
+    /// [`FirstCoin::buckets`]. Within a bucket the draw `m` grows and `S` falls, and power
+    /// `k` counts towards the gap from the first draw `m_k` at which `S` is below it on. So a
+    /// bucket counts power `k` for all its draws if it starts at or after `m_k`, for none if it
+    /// ends before, and is mixed if it holds `m_k` past its start. Eight exact first draws, then
+    /// one pass over the buckets: a point's plan builds a table per offer, so this is kept to a
+    /// few hundred instructions.
     fn buckets(powers: &[f64; 32]) -> [u8; BUCKETS] {
         let mut out = [MIXED; BUCKETS];
-        let (mut at_first, mut at_last) = (0usize, 0usize);
-        for (b, gap) in out.iter_mut().enumerate() {
-            let first = b as u64 * BUCKET_WIDTH;
-            let (s_first, s_last) = (survival(first), survival(first + BUCKET_WIDTH - 1));
-            while at_first < 8 && powers[at_first] > s_first {
-                at_first += 1;
+        // Per power, the first bucket counting it throughout (increasing, as the powers fall),
+        // and the bucket holding its first draw past the bucket's start, if any.
+        let mut counting = [BUCKETS; 8];
+        let mut mixed = [BUCKETS; 8];
+        for (k, p) in powers[..8].iter().enumerate() {
+            let m = first_below(*p);
+            let b = (m / BUCKET_WIDTH) as usize;
+            if m % BUCKET_WIDTH == 0 {
+                counting[k] = b;
+            } else {
+                counting[k] = b + 1;
+                mixed[k] = b;
             }
-            while at_last < 8 && powers[at_last] > s_last {
-                at_last += 1;
+        }
+        // Bucket b's gap is how many powers count from b or before: k on counting[k - 1] up
+        // to counting[k] (from 0 for k = 0); from counting[7] on it is 8 or more (mixed).
+        let mut from = 0;
+        for (k, &to) in counting.iter().enumerate() {
+            let to = to.min(BUCKETS);
+            if from < to {
+                out[from..to].fill(k as u8);
+                from = to;
             }
-            if at_first == at_last && at_first < 8 {
-                *gap = at_first as u8;
+        }
+        for b in mixed {
+            if let Some(gap) = out.get_mut(b) {
+                *gap = MIXED;
             }
         }
         out
@@ -131,6 +149,24 @@ impl FirstCoin {
             t
         }
     }
+}
+
+/// The first draw `m` (of `0..2^53`) at which `S = 1 - m / 2^53` is below `p`; `2^53` if
+/// none is. Found from the estimate `(1 - p) 2^53` by stepping over the few draws its
+/// rounding can be off by: exact, since `S` falls strictly with `m`.
+fn first_below(p: f64) -> u64 {
+    const END: u64 = 1 << 53;
+    if p.is_nan() || p <= 0.0 {
+        return END;
+    }
+    let mut m = (((1.0 - p) * END as f64) as u64).min(END - 1);
+    while m > 0 && survival(m - 1) < p {
+        m -= 1;
+    }
+    while m < END && survival(m) >= p {
+        m += 1;
+    }
+    m
 }
 
 /// How many of `xs` exceed `surv`, without a branch.

@@ -17,7 +17,7 @@ mod patch;
 pub use patch::{PlanChanges, PlanPatch};
 
 use super::consent::{FirstCoin, SecondCoin};
-use super::trust::{SUM_GROUP, ZERO_ENTRY};
+use super::trust::{SUM_GROUP, zero_entry};
 use crate::model::{PhaseStart, Scenario};
 
 /// Rows of `u32` items.
@@ -138,7 +138,7 @@ pub struct Plan {
     /// The slots, in review order.
     pub slots: Vec<Slot>,
     /// The trust entries (`i * n + j`) whose mean is a slot's `tau`, in counterpart order,
-    /// each slot's run padded with [`ZERO_ENTRY`] to whole groups of [`SUM_GROUP`].
+    /// each slot's run padded with [`zero_entry`] to whole groups of [`SUM_GROUP`].
     pub counterparts: Vec<u32>,
     /// Keys of the events every trial has: lapses of deadlines before the horizon and
     /// phases with a start date, sorted.
@@ -204,7 +204,7 @@ impl Plan {
             counterparts.extend(cps.iter().map(|&j| (i * n + j) as u32));
             // Padded to whole groups for the review's sum (`rises` stays parallel).
             while counterparts.len() % SUM_GROUP != 0 {
-                counterparts.push(ZERO_ENTRY);
+                counterparts.push(zero_entry(n));
                 rises.push(0);
             }
         }
@@ -444,7 +444,7 @@ impl Plan {
         &self.counterparts[slot.cp_at as usize..(slot.cp_at + slot.cp_len) as usize]
     }
 
-    /// [`Plan::counterparts_of`] padded with [`ZERO_ENTRY`] to whole groups of
+    /// [`Plan::counterparts_of`] padded with [`zero_entry`] to whole groups of
     /// [`SUM_GROUP`], for [`super::trust::Trust::sum_of_padded`].
     #[inline]
     pub fn counterparts_padded_of(&self, slot: &Slot) -> &[u32] {

@@ -3,56 +3,42 @@
 //! These are docs/MODEL.md 2.4 to 2.6 written once, shared by the skip-ahead engine and the
 //! literal one, so both apply exactly the same arithmetic in exactly the same order.
 
-use crate::model::{Action, MAX_PARTIES, Scenario};
-
-/// Entries of the largest matrix ([`MAX_PARTIES`] squared).
-const CAPACITY: usize = MAX_PARTIES * MAX_PARTIES;
-
-/// Room kept for the matrix: twice the largest, so that positions past it exist and stay 0.
-const ROOM: usize = 2 * CAPACITY;
-
-/// A position that always holds 0 (past every matrix): lists of entries to sum are padded
-/// with it to whole groups of [`SUM_GROUP`].
-pub const ZERO_ENTRY: u32 = CAPACITY as u32;
+use crate::model::{Action, Scenario};
 
 /// Entries summed per turn of [`Trust::sum_of_padded`].
 pub const SUM_GROUP: usize = 4;
 
-/// The trust matrix of one trial, row-major: `t[i * n + j]` is how far `i` trusts `j`.
-///
-/// It is stored in room for twice the largest matrix, so that the hot loops, which read
-/// entries by precomputed positions `i * n + j < n * n` (or [`ZERO_ENTRY`]), index it by
-/// `position % ROOM`: the same entry, and no bounds check to pay (a trial reads about 350).
-#[derive(Debug, Clone)]
-pub struct Trust {
-    n: usize,
-    t: Box<[f64; ROOM]>,
+/// The position, past the matrix of `n` parties, that always holds 0: lists of entries to
+/// sum are padded with it to whole groups of [`SUM_GROUP`].
+pub fn zero_entry(n: usize) -> u32 {
+    (n * n) as u32
 }
 
-impl Default for Trust {
-    fn default() -> Self {
-        Trust::new(0)
-    }
+/// The trust matrix of one trial, row-major: `t[i * n + j]` is how far `i` trusts `j`,
+/// followed by one entry that stays 0 ([`zero_entry`]).
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    n: usize,
+    t: Vec<f64>,
 }
 
 impl Trust {
     /// An empty matrix; call [`Trust::reset`] before use.
     pub fn new(n: usize) -> Self {
-        assert!(n <= MAX_PARTIES, "{n} parties, at most {MAX_PARTIES}");
         Trust {
             n,
-            t: Box::new([0.0; ROOM]),
+            t: vec![0.0; n * n + 1],
         }
     }
 
     /// Set every entry to the scenario's starting trust.
     pub fn reset(&mut self, s: &Scenario) {
         self.n = s.parties.len();
-        assert!(self.n <= MAX_PARTIES);
-        let n = self.n;
-        for (i, p) in s.parties.iter().enumerate() {
-            self.t[i * n..(i + 1) * n].copy_from_slice(&p.initial_trust);
+        self.t.clear();
+        for p in &s.parties {
+            self.t.extend_from_slice(&p.initial_trust);
         }
+        self.t.push(0.0);
     }
 
     /// Set the matrix to `t` (row-major, as [`Trust::as_slice`] gives it).
@@ -66,7 +52,7 @@ impl Trust {
     #[inline]
     pub fn gain(&mut self, pairs: &[(u32, f64)]) {
         for &(e, g) in pairs {
-            let x = &mut self.t[e as usize % ROOM];
+            let x = &mut self.t[e as usize];
             *x += g * (1.0 - *x);
         }
     }
@@ -75,7 +61,7 @@ impl Trust {
     #[inline]
     pub fn lose(&mut self, pairs: &[(u32, f64)]) {
         for &(e, l) in pairs {
-            let x = &mut self.t[e as usize % ROOM];
+            let x = &mut self.t[e as usize];
             *x -= l * *x;
         }
     }
@@ -85,12 +71,12 @@ impl Trust {
     pub fn sum_of(&self, entries: &[u32]) -> f64 {
         let mut sum = 0.0;
         for &e in entries {
-            sum += self.t[e as usize % ROOM];
+            sum += self.t[e as usize];
         }
         sum
     }
 
-    /// [`Trust::sum_of`] of a list padded with [`ZERO_ENTRY`] to whole groups of
+    /// [`Trust::sum_of`] of a list padded with [`zero_entry`] to whole groups of
     /// [`SUM_GROUP`]: the same additions in the same order, then `+ 0.0` for each pad, which
     /// changes no sum of entries in [0, 1]. The loop runs a whole number of groups (one for up
     /// to four counterparts), so its exit does not depend on the offer.
@@ -99,7 +85,7 @@ impl Trust {
         let mut sum = 0.0;
         for g in entries.chunks_exact(SUM_GROUP) {
             for &e in g {
-                sum += self.t[e as usize % ROOM];
+                sum += self.t[e as usize];
             }
         }
         sum
