@@ -54,7 +54,7 @@ impl Duration {
 
     /// Draw the real number of days before rounding. Inlined: the fixed, uniform and
     /// triangular draws are a few instructions, fewer than the frame of a function that also
-    /// holds the normal and exponential samplers (those are [`Duration::sample_tail`]).
+    /// holds the normal and exponential samplers (those are drawn out of line).
     #[inline]
     pub fn sample_real(&self, rng: &mut TrialRng) -> f64 {
         match *self {

@@ -120,8 +120,7 @@ impl Histogram {
             return;
         }
         if self.n > SPILL_AFTER
-            && x >= 0.0
-            && x < EARLY_DENSE
+            && (0.0..EARLY_DENSE).contains(&x)
             && let (Some(lo), Some(hi)) = (self.small.first(), self.small.last())
             && lo.0 >= 0.0
             && hi.0 < EARLY_DENSE

@@ -77,7 +77,7 @@ impl FirstCoin {
         for (k, p) in powers[..8].iter().enumerate() {
             let m = first_below(*p);
             let b = (m / BUCKET_WIDTH) as usize;
-            if m % BUCKET_WIDTH == 0 {
+            if m.is_multiple_of(BUCKET_WIDTH) {
                 counting[k] = b;
             } else {
                 counting[k] = b + 1;

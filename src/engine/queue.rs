@@ -19,9 +19,9 @@
 //! by shifting the keys smaller than it (the events due before it: 2.6 on average on the
 //! reference scenario). Measured (callgrind) this costs fewer instructions than a binary
 //! heap's sift-up plus sift-down. How many keys move is a coin flip for the branch
-//! predictor, so the last [`PAD`] keys are rewritten without a branch (each position takes the
+//! predictor, so the last 8 keys are rewritten without a branch (each position takes the
 //! middle of its old key, the one before it and the new key), and only a key that goes
-//! further back shifts the rest one by one; the array starts with `PAD` copies of the empty
+//! further back shifts the rest one by one; the array starts with 8 copies of the empty
 //! key so that the window always exists. That costs about 2,100 more instructions per trial
 //! than the loop alone, and 8% less time (paired runs, BENCHMARKS.md). Only if more than [`SORTED_UP_TO`] events are pending at
 //! once does the queue switch, for the rest of that trial, to a binary min-heap, which keeps

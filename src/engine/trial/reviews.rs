@@ -57,6 +57,9 @@ impl Trial<'_> {
         }
     }
 
+    // The review passes what it already holds (party, action, slot, the chance for
+    // observers) rather than have the consent look it up again.
+    #[allow(clippy::too_many_arguments)]
     fn consent<O: Observer, const V3: bool>(
         &mut self,
         i: usize,
