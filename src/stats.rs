@@ -525,16 +525,7 @@ mod tests {
                 nb.add_n(x, k);
                 ob.add_n(x, k);
             }
-            // Merge both ways: small into spilled, spilled into small, small into small.
-            let (mut n1, mut o1) = (na.clone(), Old::default());
-            o1.merge(&oa);
-            n1.merge(&nb);
-            o1.merge(&ob);
-            same(&n1, &o1);
-            let mut n2 = nb.clone();
-            n2.merge(&na);
-            same(&n2, &o1);
-            assert_eq!(n1, n2);
+            merged_both_ways(&na, &oa, &nb, &ob);
         }
 
         /// A long run of few small values (actions done, delays): past `SPILL_AFTER` counts
@@ -560,15 +551,22 @@ mod tests {
                 nb.add_n(f64::from(x), k);
                 ob.add_n(f64::from(x), k);
             }
-            let (mut n1, mut o1) = (na.clone(), Old::default());
-            o1.merge(&oa);
-            n1.merge(&nb);
-            o1.merge(&ob);
-            same(&n1, &o1);
-            let mut n2 = nb.clone();
-            n2.merge(&na);
-            same(&n2, &o1);
+            merged_both_ways(&na, &oa, &nb, &ob);
         }
+    }
+
+    /// `a + b` both ways (small into spilled, spilled into small, small into small) against
+    /// the old histograms' merge.
+    fn merged_both_ways(na: &Histogram, oa: &Old, nb: &Histogram, ob: &Old) {
+        let (mut n1, mut o1) = (na.clone(), Old::default());
+        o1.merge(oa);
+        n1.merge(nb);
+        o1.merge(ob);
+        same(&n1, &o1);
+        let mut n2 = nb.clone();
+        n2.merge(na);
+        same(&n2, &o1);
+        assert_eq!(n1, n2);
     }
 
     /// The count rule does spill: a long run of three values ends in the dense array.
