@@ -17,7 +17,7 @@ use crate::rng::{self, TrialRng};
 
 /// The first coin of an offer: a constant chance `c` at every review, drawn ahead as
 /// geometric gaps.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct FirstCoin {
     c: f64,
     /// `(1 - c)^(k + 1)` for small `k`: the gap is the first `k` with this `<= S`.
@@ -27,6 +27,19 @@ pub struct FirstCoin {
     /// draws give the same gap below 8 ([`MIXED`] otherwise): most draws are answered by one
     /// load instead of eight comparisons.
     buckets: [u8; BUCKETS],
+}
+
+/// The coin's chance and powers. The bucket table is left out: it is a cache of what the
+/// powers give (tested below), and a point's plan, built without it, is otherwise the very
+/// plan a full compile gives (`runs::points` tests compare them by this text).
+impl std::fmt::Debug for FirstCoin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FirstCoin")
+            .field("c", &self.c)
+            .field("powers", &self.powers)
+            .field("ln_q", &self.ln_q)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The random bits of a first-coin draw that pick its bucket.
@@ -47,6 +60,16 @@ fn survival(m: u64) -> f64 {
 impl FirstCoin {
     /// A coin with chance `c`.
     pub fn new(c: f64) -> Self {
+        let mut coin = Self::untabled(c);
+        coin.buckets = Self::buckets(&coin.powers);
+        coin
+    }
+
+    /// [`FirstCoin::new`] without the bucket table (every bucket mixed): the same gaps from
+    /// the same draws, by the comparisons alone. For a plan that serves few trials (a sweep
+    /// point's or a calibration proposal's changed offers), where building the table would
+    /// cost more than it saves.
+    pub fn untabled(c: f64) -> Self {
         let q = 1.0 - c;
         let mut powers = [0.0; 32];
         let mut x = q;
@@ -58,7 +81,7 @@ impl FirstCoin {
             c,
             powers,
             ln_q: (-c).ln_1p(),
-            buckets: Self::buckets(&powers),
+            buckets: [MIXED; BUCKETS],
         }
     }
 
@@ -66,8 +89,8 @@ impl FirstCoin {
     /// `k` counts towards the gap from the first draw `m_k` at which `S` is below it on. So a
     /// bucket counts power `k` for all its draws if it starts at or after `m_k`, for none if it
     /// ends before, and is mixed if it holds `m_k` past its start. Eight exact first draws, then
-    /// one pass over the buckets: a point's plan builds a table per offer, so this is kept to a
-    /// few hundred instructions.
+    /// one pass over the buckets: about 1,300 instructions, which a plan of one long run spends
+    /// once per offer, and a sweep point's or proposal's plan not at all ([`FirstCoin::untabled`]).
     fn buckets(powers: &[f64; 32]) -> [u8; BUCKETS] {
         let mut out = [MIXED; BUCKETS];
         // Per power, the first bucket counting it throughout (increasing, as the powers fall),
@@ -393,6 +416,19 @@ mod tests {
         // 8 or more), are mixed.
         let half = FirstCoin::new(0.5);
         assert!(half.buckets.iter().filter(|&&g| g == MIXED).count() <= 9);
+    }
+
+    /// A coin without its table draws the same gaps from the same stream.
+    #[test]
+    fn untabled_coins_give_the_same_gaps() {
+        for c in [0.001, 0.05, 0.3, 0.5, 0.9] {
+            let (tabled, plain) = (FirstCoin::new(c), FirstCoin::untabled(c));
+            assert!(plain.buckets.iter().all(|&b| b == MIXED));
+            let (mut r1, mut r2) = (crate::rng::trial_rng(8, 8), crate::rng::trial_rng(8, 8));
+            for _ in 0..20_000 {
+                assert_eq!(tabled.gap(&mut r1), plain.gap(&mut r2), "c {c}");
+            }
+        }
     }
 
     /// Past the table the gap is `ceil(ln S / ln q) - 1`, also when that ratio is whole.

@@ -272,7 +272,7 @@ impl Plan {
             horizon,
             first_coin: slots
                 .iter()
-                .map(|slot| Self::slot_first_coin(s, slot))
+                .map(|slot| Self::slot_first_coin(s, slot, true))
                 .collect(),
             second_coin: slots
                 .iter()
@@ -330,15 +330,21 @@ impl Plan {
         }
     }
 
-    /// The first coin of a slot: docs/MODEL.md 2.11, the slot's own `c_i(a)` and `rho_i(a)`.
-    fn slot_first_coin(s: &Scenario, slot: &Slot) -> FirstCoin {
+    /// The first coin of a slot: docs/MODEL.md 2.11, the slot's own `c_i(a)` and `rho_i(a)`;
+    /// with its bucket table when `table` (a plan of its own, not a point's patch).
+    fn slot_first_coin(s: &Scenario, slot: &Slot, table: bool) -> FirstCoin {
         let (c, rho) = Self::willingness(s, slot);
         let bound = if rho == 0.0 {
             c
         } else {
             c * slot.tau_max.powf(rho)
         };
-        FirstCoin::new(bound.clamp(0.0, 1.0))
+        let c = bound.clamp(0.0, 1.0);
+        if table {
+            FirstCoin::new(c)
+        } else {
+            FirstCoin::untabled(c)
+        }
     }
 
     /// The second coin of a slot, with its `rho_i(a)`.

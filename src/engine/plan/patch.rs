@@ -140,7 +140,8 @@ impl PlanPatch {
                     || now.1.to_bits() != was.1.to_bits()
                     || slot.tau_max.to_bits() != before.tau_max.to_bits()
                 {
-                    plan.first_coin[k] = Plan::slot_first_coin(s, slot);
+                    // A point serves few trials: no bucket table (the same gaps).
+                    plan.first_coin[k] = Plan::slot_first_coin(s, slot, false);
                 }
                 if now.1.to_bits() != was.1.to_bits() {
                     plan.second_coin[k] = Plan::slot_second_coin(s, slot);
