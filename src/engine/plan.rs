@@ -203,7 +203,7 @@ impl Plan {
             });
             counterparts.extend(cps.iter().map(|&j| (i * n + j) as u32));
             // Padded to whole groups for the review's sum (`rises` stays parallel).
-            while counterparts.len() % SUM_GROUP != 0 {
+            while !counterparts.len().is_multiple_of(SUM_GROUP) {
                 counterparts.push(zero_entry(n));
                 rises.push(0);
             }

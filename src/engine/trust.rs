@@ -66,18 +66,8 @@ impl Trust {
         }
     }
 
-    /// The sum of the entries `entries` (`i * n + j`), in this order.
-    #[inline]
-    pub fn sum_of(&self, entries: &[u32]) -> f64 {
-        let mut sum = 0.0;
-        for &e in entries {
-            sum += self.t[e as usize];
-        }
-        sum
-    }
-
-    /// [`Trust::sum_of`] of a list padded with [`zero_entry`] to whole groups of
-    /// [`SUM_GROUP`]: the same additions in the same order, then `+ 0.0` for each pad, which
+    /// The sum of the entries `entries` (`i * n + j`), in this order, of a list padded with
+    /// [`zero_entry`] to whole groups of [`SUM_GROUP`]: `+ 0.0` for each pad, which
     /// changes no sum of entries in [0, 1]. The loop runs a whole number of groups (one for up
     /// to four counterparts), so its exit does not depend on the offer.
     #[inline]
@@ -280,4 +270,31 @@ pub fn chance_to_act(_s: &Scenario, trust: &Trust, i: usize, a: &Action, k: usiz
         r => tau.powf(r),
     };
     (c * x).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A padded sum is the plain sum in list order, bit for bit, whatever the padding.
+    #[test]
+    fn padded_sums_are_the_plain_sums() {
+        let mut r = crate::rng::trial_rng(9, 9);
+        for n in [1usize, 2, 6, 13] {
+            let mut trust = Trust::new(n);
+            for x in trust.t[..n * n].iter_mut() {
+                *x = crate::rng::uniform(&mut r);
+            }
+            for len in 0..12 {
+                let mut entries: Vec<u32> = (0..len)
+                    .map(|_| (crate::rng::uniform_bits(&mut r) % (n * n) as u64) as u32)
+                    .collect();
+                let plain = entries.iter().fold(0.0, |s, &e| s + trust.t[e as usize]);
+                while !entries.len().is_multiple_of(SUM_GROUP) {
+                    entries.push(zero_entry(n));
+                }
+                assert_eq!(trust.sum_of_padded(&entries).to_bits(), plain.to_bits());
+            }
+        }
+    }
 }
