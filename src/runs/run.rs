@@ -30,30 +30,8 @@ pub const MAX_THREADS: usize = 1024;
 /// Trials per batch: the unit of parallel work.
 pub const BATCH: u64 = 2048;
 
-thread_local! {
-    /// The cancel flag of the run on this thread, set by [`cancellable`].
-    static CANCEL: std::cell::RefCell<Option<Arc<std::sync::atomic::AtomicBool>>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// Run `f` (which calls [`execute`] on this thread) so that setting `flag` stops the run at
-/// its next window of batches with an error: how an embedding program (the Python package)
-/// lets Ctrl-C interrupt a long run. Nothing is renamed into place by a stopped run.
-pub fn cancellable<R>(flag: &Arc<std::sync::atomic::AtomicBool>, f: impl FnOnce() -> R) -> R {
-    let previous = CANCEL.with(|c| c.replace(Some(Arc::clone(flag))));
-    let out = f();
-    CANCEL.with(|c| *c.borrow_mut() = previous);
-    out
-}
-
-/// Whether the run on this thread was cancelled (see [`cancellable`]).
-pub fn cancelled() -> bool {
-    CANCEL.with(|c| {
-        c.borrow()
-            .as_ref()
-            .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
-    })
-}
+mod cancel;
+pub use cancel::{cancellable, cancelled};
 
 /// One point of a run: its index, the values of the varied parameters, the compiled scenario.
 #[derive(Debug, Clone)]
