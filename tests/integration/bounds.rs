@@ -184,12 +184,22 @@ fn an_id_too_long_is_an_error_not_a_panic() {
     bad(
         tmp.path(),
         &["check", "s.toml"],
-        &["s.toml:", "at most 64 characters", "(65536 characters)"],
+        &["s.toml:", "at most 256 characters", "(65536 characters)"],
     );
-    // 64 is fine.
+    let over = format!(
+        "{}\n[[phase]]\nid = \"p\"\n[[action]]\nid = \"x\"\nparty = \"A\"\nphase = \"p\"\n",
+        header(100).replacen("id = \"B\"", &format!("id = \"{}\"", "P".repeat(257)), 1)
+    );
+    std::fs::write(tmp.path().join("over.toml"), over).unwrap();
+    bad(
+        tmp.path(),
+        &["check", "over.toml"],
+        &["over.toml:", "at most 256 characters", "(257 characters)"],
+    );
+    // 256 is fine.
     let ok = format!(
         "{}\n[[phase]]\nid = \"p\"\n[[action]]\nid = \"x\"\nparty = \"A\"\nphase = \"p\"\n",
-        header(100).replacen("id = \"B\"", &format!("id = \"{}\"", "P".repeat(64)), 1)
+        header(100).replacen("id = \"B\"", &format!("id = \"{}\"", "P".repeat(256)), 1)
     );
     std::fs::write(tmp.path().join("ok.toml"), ok).unwrap();
     assert_eq!(run_in(tmp.path(), &["check", "ok.toml"]).0, 0);

@@ -72,8 +72,10 @@ pub(crate) fn parse(ctx: &Ctx, text: &str) -> Result<FileRaw> {
     })
 }
 
-/// The longest id accepted, in characters: ids label columns and tables, so they stay short.
-pub const MAX_ID_CHARS: usize = 64;
+/// The longest id accepted, in characters: ids label columns and tables, so they stay short;
+/// 256 leaves room for any descriptive id (negsim 0.2.0 had no limit, and a 0.2 scenario with
+/// ids of 65 to 256 characters runs as it did).
+pub const MAX_ID_CHARS: usize = 256;
 
 /// The most shock arrivals a shock may expect per trial (rate x window days / 365.25): a
 /// trial keeps its arrivals, so a mistyped rate (`1e9`) would otherwise exhaust memory.
