@@ -268,6 +268,75 @@ mod tests {
         }
     }
 
+    /// An action suspended as it starts (docs/MODEL.md 2.13) is not said to be done at once,
+    /// nor given a done day, on its start row; one that is not keeps both.
+    #[test]
+    fn a_start_row_says_when_the_action_is_suspended_at_once() {
+        let text = r#"
+[scenario]
+name = "s"
+start = "2007-10-03"
+horizon_days = 30
+review_every_days = 1
+[defaults]
+compliance = 1
+reciprocity = 0
+initial_trust = 0.5
+trust_loss = 0.5
+trust_gain = 0.5
+[[party]]
+id = "A"
+suspend_trust = 0.45
+[[party]]
+id = "B"
+[[phase]]
+id = "p"
+[[action]]
+id = "b0"
+party = "B"
+phase = "p"
+deadline = "2007-10-03"
+duration = { fixed = 5 }
+[[action]]
+id = "a0"
+party = "A"
+phase = "p"
+requires = ["b0@started"]
+duration = { fixed = 3 }
+[[action]]
+id = "a1"
+party = "A"
+phase = "p"
+requires = ["b0@started"]
+duration = { fixed = 0 }
+"#;
+        let s = scenario::from_str(text, "s.toml").unwrap();
+        let t = replay(&s, 1, 0);
+        let rows = rows(&s, &t.events);
+        let start = |id: &str| {
+            rows.iter()
+                .find(|r| r.event == Kind::Started && r.action.as_deref() == Some(id))
+                .unwrap()
+        };
+        // b0 starts on day 0 and is not suspended; its lapse on day 1 drops A's trust in B
+        // to 0.25, below 0.45, so a0 and a1 are suspended as they start that day.
+        assert_eq!(
+            start("b0").detail,
+            "b0 starts, takes 5 days (done 2007-10-08)"
+        );
+        assert_eq!(start("b0").last_day, Some(5));
+        assert_eq!(
+            start("a0").detail,
+            "a0 starts, takes 3 days, and is suspended at once (done 3 days after it resumes)"
+        );
+        assert_eq!(start("a0").last_day, None);
+        assert_eq!(
+            start("a1").detail,
+            "a1 starts and is suspended at once (done when it resumes)"
+        );
+        assert!(rows.iter().any(|r| r.event == Kind::Suspended));
+    }
+
     #[test]
     fn csv_has_one_line_per_row_and_quotes_commas() {
         let s = scenario::from_str(scenario::DEFAULT_SCENARIO, "d.toml").unwrap();

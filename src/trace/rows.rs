@@ -171,7 +171,32 @@ pub fn rows(s: &Scenario, events: &[(u32, Event, Vec<f64>)]) -> Vec<Row> {
                 started[action] = Some(day);
                 let a = &s.actions[action];
                 let end = day.saturating_add(duration);
-                let detail = if duration == 0 {
+                // Judged at its start (docs/MODEL.md 2.13): a suspension of this action later
+                // on its start day, before it is done, is that judgement, and its done day is
+                // then not known yet.
+                let suspended_at_start = events[idx + 1..]
+                    .iter()
+                    .take_while(|(d, _, _)| *d == day)
+                    .take_while(
+                        |(_, e, _)| !matches!(e, Event::ActionDone { action: x } if *x == action),
+                    )
+                    .any(
+                        |(_, e, _)| matches!(e, Event::Suspended { action: x, .. } if *x == action),
+                    );
+                let detail = if suspended_at_start {
+                    let takes = plural(u64::from(duration), "day", "days");
+                    if duration == 0 {
+                        format!(
+                            "{} starts and is suspended at once (done when it resumes)",
+                            a.id
+                        )
+                    } else {
+                        format!(
+                            "{} starts, takes {takes}, and is suspended at once (done {takes} after it resumes)",
+                            a.id
+                        )
+                    }
+                } else if duration == 0 {
                     format!("{} starts and is done at once", a.id)
                 } else {
                     format!(
@@ -192,7 +217,7 @@ pub fn rows(s: &Scenario, events: &[(u32, Event, Vec<f64>)]) -> Vec<Row> {
                 r.phase = Some(s.phases[a.phase].id.clone());
                 r.value = Some(f64::from(duration));
                 r.first_day = Some(day);
-                r.last_day = Some(end);
+                r.last_day = (!suspended_at_start).then_some(end);
                 r
             }
             Event::ActionDone { action } => {
