@@ -134,9 +134,16 @@ pub fn parse_observed(o: &Observable, v: &toml::Value, s: &Scenario) -> Result<V
         toml::Value::Integer(i) => i.to_string(),
         toml::Value::Float(x) => x.to_string(),
         toml::Value::Boolean(b) => b.to_string(),
+        // A date written as a TOML date (`value = 2008-06-26`, unquoted) is that date.
+        toml::Value::Datetime(d) if d.date.is_some() && d.time.is_none() => d.to_string(),
+        toml::Value::Datetime(d) => {
+            return Err(crate::Error::Usage(format!(
+                "{d} has a time of day; a date is a day: give it as \"YYYY-MM-DD\""
+            )));
+        }
         other => {
             return Err(crate::Error::Usage(format!(
-                "a value is a string, a number or true/false, not {}",
+                "a value is a string, a number, a date or true/false, not {}",
                 other.type_str()
             )));
         }
@@ -231,6 +238,15 @@ phase = "p"
                 .contains("horizon")
         );
         assert!(day(toml::Value::Float(2.5)).is_err());
+        // A TOML date (unquoted) is the date; one with a time of day is refused.
+        let toml_date = |t: &str| toml::Value::Datetime(t.parse().unwrap());
+        assert_eq!(day(toml_date("2007-10-13")).unwrap(), Value::Number(10.0));
+        assert!(
+            day(toml_date("2007-10-13T10:00:00"))
+                .unwrap_err()
+                .to_string()
+                .contains("time of day")
+        );
         let out = Observable::parse("outcome", &s).unwrap();
         assert!(parse_observed(&out, &"finished".into(), &s).is_err());
         let n = Observable::parse("action.x.delays", &s).unwrap();

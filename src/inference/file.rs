@@ -190,7 +190,12 @@ impl Calibration {
         if let Some(hm) = &history_matching {
             let needed = hm.points * hm.trials * hm.waves + particles;
             if stop.max_trials < needed {
-                let span = cal.stop.as_ref().map(Spanned::span);
+                // At `stop` when it is given, else at the history matching that costs too much.
+                let span = cal
+                    .stop
+                    .as_ref()
+                    .map(Spanned::span)
+                    .or_else(|| cal.history_matching.as_ref().map(Spanned::span));
                 return Err(ctx.err(
                     span,
                     format!(
@@ -376,6 +381,14 @@ fn read_prior(ctx: &Ctx, p: &Spanned<PriorRaw>, doc: &Document) -> Result<Prior>
         ParamPath::parse(r.path.get_ref()).map_err(|e| ctx.at(span.clone(), "prior path", e))?;
     doc.check_path(&path)
         .map_err(|e| ctx.at(span.clone(), "prior path", e))?;
+    if path.to_string() == "scenario.horizon_days" {
+        // The horizon fixes the period the record covers: an observed day is checked against
+        // it, and a day that did not happen counts at H + 1 (docs/MODEL.md 6.3).
+        return Err(ctx.err(
+            Some(span),
+            "prior on `scenario.horizon_days`: the horizon is the period the facts are observed in (a day that did not happen counts at horizon + 1), not a parameter to calibrate; set it in the scenario".to_string(),
+        ));
+    }
     let (kind, range) = match (&r.uniform, &r.log_uniform) {
         (Some(u), None) => (PriorKind::Uniform, u),
         (None, Some(l)) => (PriorKind::LogUniform, l),

@@ -137,6 +137,23 @@ fn bad_files_are_clear_errors_with_line_and_column() {
         ),
         ("scale = 2\n", "scale = 0\n", "scale = 0"),
         ("particles = 50\n", "particles = 1\n", "particles = 1"),
+        // A budget too small for the history matching, with no `stop` table: the error
+        // points at the history matching.
+        (
+            "predictive_trials = 20\n",
+            "predictive_trials = 20\nhistory_matching = { points = 100000, trials = 100000 }\n",
+            "case.toml:6:20",
+        ),
+        (
+            "value = 3\n",
+            "value = 2007-10-03T10:00:00\n",
+            "time of day",
+        ),
+        (
+            "path = \"party.A.compliance\"\nuniform = [0.0, 1.0]",
+            "path = \"scenario.horizon_days\"\nuniform = [30, 90]",
+            "case.toml:13:8: prior on `scenario.horizon_days`",
+        ),
     ];
     for (from, to, expect) in cases {
         let t = tempfile::tempdir().unwrap();
