@@ -10,6 +10,7 @@ use crate::error::{Error, Location, Result};
 use crate::model::Scenario;
 use crate::output::manifest::sha256_hex;
 use crate::output::observe::Observable;
+use crate::scenario::compile::toml_message;
 use crate::scenario::{Document, Override, ParamPath, line_col, read_input};
 use serde::Deserialize;
 use std::ops::Range;
@@ -157,7 +158,7 @@ impl Calibration {
             text,
         };
         let raw: FileRaw =
-            toml::from_str(text).map_err(|e| ctx.err(e.span(), e.message().trim().to_string()))?;
+            toml::from_str(text).map_err(|e| ctx.err(e.span(), toml_message(text, &e)))?;
         let cal = raw.calibration.get_ref();
         let base = path.parent().unwrap_or(Path::new(""));
         let scenario_file = base.join(cal.scenario.get_ref());

@@ -87,7 +87,7 @@ pub fn load(path: &Path) -> Result<LoadedStudy> {
             file: path.display().to_string(),
             line_col: e.span().map(|s| line_col(&text, s.start)),
         },
-        message: e.message().trim().to_string(),
+        message: crate::scenario::compile::toml_message(&text, &e),
     })?;
     let base = path.parent().unwrap_or(Path::new("."));
     let rel = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };

@@ -474,7 +474,13 @@ fn relapse_interval_must_be_whole_and_not_negative() {
         ],
     );
     let m = err(&GOOD.replace("horizon = ", "relapse_every_days = 2.5\nhorizon = "));
-    assert_has(&m, &["bad.toml:4:", "expected i64"]);
+    assert_has(
+        &m,
+        &[
+            "bad.toml:4:",
+            "`relapse_every_days`: invalid type: floating point `2.5`, expected a whole number",
+        ],
+    );
     let m = err(&GOOD.replace("horizon = ", "relapse_every_days = -1\nhorizon = "));
     assert_has(&m, &["[scenario] relapse_every_days = -1"]);
 }

@@ -66,10 +66,50 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Parse TOML text into the raw structs, with the parser's position on error.
 pub(crate) fn parse(ctx: &Ctx, text: &str) -> Result<FileRaw> {
-    toml::from_str::<FileRaw>(text).map_err(|e| {
-        let msg = e.message().trim().to_string();
-        ctx.err(e.span(), msg)
-    })
+    toml::from_str::<FileRaw>(text).map_err(|e| ctx.err(e.span(), toml_message(text, &e)))
+}
+
+/// The message of a TOML error, said for a reader of the file: a wrong type names the key
+/// whose value it is (the parser names only the type), and Rust's integer and float types
+/// are said as "a whole number" and "a number".
+pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let mut msg = e.message().trim().to_string();
+    for (rust, said) in [
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number >= 0"),
+        ("expected u32", "expected a whole number >= 0"),
+        ("expected i32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+    ] {
+        msg = msg.replace(rust, said);
+    }
+    if msg.starts_with("invalid type")
+        && let Some(key) = e.span().and_then(|s| key_before(text, s.start))
+        && !msg.contains(&format!("`{key}`"))
+    {
+        msg = format!("`{key}`: {msg}");
+    }
+    msg
+}
+
+/// The key of the `key = value` whose value starts at byte `offset` (or that holds it, in an
+/// inline table or array on the same line): the last key before it on its line.
+fn key_before(text: &str, offset: usize) -> Option<String> {
+    let offset = text.floor_char_boundary(offset.min(text.len()));
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..offset];
+    let eq = before.rfind('=')?;
+    let lhs = before[..eq].trim_end();
+    let key = if let Some(quoted) = lhs.strip_suffix('"') {
+        let open = quoted.rfind('"')?;
+        &quoted[open + 1..]
+    } else {
+        let start = lhs
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+            .map_or(0, |i| i + 1);
+        &lhs[start..]
+    };
+    (!key.is_empty()).then(|| key.to_string())
 }
 
 /// The longest id accepted, in characters: ids label columns and tables, so they stay short;
@@ -402,6 +442,36 @@ mod tests {
         assert_eq!(line_col(t, 3), (2, 1));
         assert_eq!(line_col(t, 5), (2, 3));
         assert_eq!(line_col(t, 100), (3, 2));
+    }
+
+    /// A wrong type names its key (plain, quoted, inside an inline table), in a reader's
+    /// words; a value with no key on its line keeps the parser's message.
+    #[test]
+    fn type_errors_name_their_key() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct T {
+            a: Option<i64>,
+            b: Option<f64>,
+            t: Option<Inner>,
+            v: Option<Vec<u32>>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Inner {
+            fixed: u32,
+        }
+        let msg = |text: &str| toml_message(text, &toml::from_str::<T>(text).unwrap_err());
+        assert_eq!(
+            msg("a = 1.5\n"),
+            "`a`: invalid type: floating point `1.5`, expected a whole number"
+        );
+        assert_eq!(
+            msg("\"b\" = \"x\"\n"),
+            "`b`: invalid type: string \"x\", expected a number"
+        );
+        assert!(msg("t = { fixed = \"x\" }\n").starts_with("`fixed`: invalid type"));
+        assert!(msg("v = [\n  1,\n  \"x\",\n]\n").starts_with("invalid type"));
     }
 
     #[test]
