@@ -24,7 +24,7 @@ pub use warnings::{Warning, WarningKind, initial_mean_trust, unit_key, warnings}
 use crate::model::{PhaseStart, Scenario, TriggerEvent};
 use crate::scenario::{BestCase, best_case};
 use std::fmt::Write as _;
-use warnings::day_date;
+use warnings::{day_date, never_starting};
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
@@ -117,6 +117,8 @@ pub fn describe_phase_start(s: &Scenario, p: usize) -> String {
 /// and the [`warnings`]. `file` names where the scenario came from.
 pub fn report(s: &Scenario, file: &str) -> String {
     let best = best_case(s);
+    // The best case is structural; willingness 0 (2.11) stops an action and what waits for it.
+    let never = never_starting(s);
     let mut o = String::new();
     let _ = writeln!(o, "{}", s.title);
     let mut head = vec![
@@ -332,6 +334,13 @@ pub fn report(s: &Scenario, file: &str) -> String {
             rows.push(vec![
                 "earliest".into(),
                 match (best.due[k], best.done[k]) {
+                    _ if never[k] && !a.compliance.contains(&0.0) => {
+                        "never due (it waits for an action that can never start)".into()
+                    }
+                    (Some(due), _) if never[k] => format!(
+                        "due {}, never started (an actor has compliance 0)",
+                        day_date(s, due)
+                    ),
                     (Some(due), Some(done)) => {
                         format!("due {}, done {}", day_date(s, due), day_date(s, done))
                     }

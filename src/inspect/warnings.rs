@@ -131,6 +131,15 @@ fn blocked_by(s: &Scenario, roots: &[usize]) -> Vec<bool> {
     }
 }
 
+/// Per action, whether no trial can start it: an actor of it has compliance 0, or it waits
+/// (through requirements or phases) for an action that has.
+pub(super) fn never_starting(s: &Scenario) -> Vec<bool> {
+    let roots: Vec<usize> = (0..s.actions.len())
+        .filter(|&k| s.actions[k].compliance.contains(&0.0))
+        .collect();
+    blocked_by(s, &roots)
+}
+
 fn never_starts(s: &Scenario, out: &mut Vec<Warning>) {
     for (k, a) in s.actions.iter().enumerate() {
         let zero: Vec<&str> = a

@@ -526,6 +526,26 @@ fn check_warns_about_each_suspicious_thing_and_still_exits_0() {
     }
     assert_eq!(warnings.len(), 6, "{warnings:#?}");
     assert!(text.contains("Warnings (6)"));
+    // The earliest days agree with the warnings: `stuck` is due but never starts, and what
+    // waits for it is never due (the structural best case alone said it was).
+    let earliest = |id: &str| {
+        let from = text.find(&format!("action {id}:")).unwrap();
+        text[from..]
+            .lines()
+            .find(|l| l.trim_start().starts_with("earliest"))
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        earliest("stuck").contains("never started (an actor has compliance 0)"),
+        "{}",
+        earliest("stuck")
+    );
+    assert!(
+        earliest("after-stuck").contains("never due (it waits for an action that can never start)"),
+        "{}",
+        earliest("after-stuck")
+    );
 }
 
 #[test]
