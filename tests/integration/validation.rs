@@ -352,13 +352,16 @@ fn suspend_trust_out_of_range() {
     let m = err(&GOOD.replace("id = \"A\"\n", "id = \"A\"\nsuspend_trust = 1.5\n"));
     assert_has(
         &m,
-        &["bad.toml:6:1", "party `A`: suspend_trust = 1.5", "[0, 1]"],
+        &["bad.toml:8:17", "party `A`: suspend_trust = 1.5", "[0, 1]"],
     );
     let m = err(&GOOD.replace(
         "[[party]]\nid = \"A\"",
         "[defaults]\nsuspend_trust = -0.1\n[[party]]\nid = \"A\"",
     ));
-    assert_has(&m, &["[defaults] suspend_trust = -0.1", "[0, 1]"]);
+    assert_has(
+        &m,
+        &["bad.toml:7:17", "[defaults] suspend_trust = -0.1", "[0, 1]"],
+    );
 }
 
 #[test]

@@ -47,6 +47,32 @@ impl Ctx<'_> {
         }
     }
 
+    /// Where the value of `field = ...` is written in the table whose span is `table`: found
+    /// on the lines of that table (up to the next table header), else `table` itself. Fields
+    /// read as plain numbers carry no position of their own; this points an error at them.
+    pub(crate) fn field_in(&self, table: Range<usize>, field: &str) -> Range<usize> {
+        let Some(text) = self.text else {
+            return table;
+        };
+        let start = text.floor_char_boundary(table.start.min(text.len()));
+        let mut offset = start;
+        for (n, line) in text[start..].split_inclusive('\n').enumerate() {
+            let key_at = line.len() - line.trim_start().len();
+            let t = &line[key_at..];
+            if n > 0 && t.starts_with('[') {
+                break;
+            }
+            if let Some(rest) = t.strip_prefix(field)
+                && let Some(value) = rest.trim_start().strip_prefix('=')
+            {
+                let value_at = offset + line.len() - value.trim_start().len();
+                return value_at..value_at;
+            }
+            offset += line.len();
+        }
+        table
+    }
+
     pub(crate) fn err(&self, span: Option<Range<usize>>, message: impl Into<String>) -> Error {
         Error::Scenario {
             location: self.location(span),
@@ -442,6 +468,27 @@ mod tests {
         assert_eq!(line_col(t, 3), (2, 1));
         assert_eq!(line_col(t, 5), (2, 3));
         assert_eq!(line_col(t, 100), (3, 2));
+    }
+
+    /// A field's value is found on its table's lines (not a longer key sharing its start,
+    /// not the next table's), else the table's own position stands.
+    #[test]
+    fn field_in_finds_the_value_in_its_own_table() {
+        let text = "[[party]]\nid = \"A\"\ntrust_gain = 0.3\n  trust  = 2\n[[party]]\nid = \"B\"\ncompliance = 9\n";
+        let ctx = Ctx {
+            label: "t",
+            text: Some(text),
+        };
+        let table = 0..text.find("[[party]]\nid = \"B\"").unwrap();
+        let at = |f: &str| line_col(text, ctx.field_in(table.clone(), f).start);
+        assert_eq!(at("trust"), (4, 12));
+        assert_eq!(at("trust_gain"), (3, 14));
+        assert_eq!(at("compliance"), (1, 1));
+        let none = Ctx {
+            label: "t",
+            text: None,
+        };
+        assert_eq!(none.field_in(3..5, "trust"), 3..5);
     }
 
     /// A wrong type names its key (plain, quoted, inside an inline table), in a reader's

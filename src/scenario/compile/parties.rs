@@ -63,14 +63,19 @@ pub(super) fn compile_parties(
             ("suspend_trust", dflt.suspend_trust),
         ] {
             if let Some(x) = v {
-                check_unit(ctx, span.clone(), &format!("[defaults] {what}"), x)?;
+                check_unit(
+                    ctx,
+                    ctx.field_in(span.clone(), what),
+                    &format!("[defaults] {what}"),
+                    x,
+                )?;
             }
         }
         if let Some(x) = dflt.reciprocity
             && !(x.is_finite() && x >= 0.0)
         {
             return Err(ctx.err(
-                Some(span.clone()),
+                Some(ctx.field_in(span.clone(), "reciprocity")),
                 format!("[defaults] reciprocity = {x} must be a number >= 0"),
             ));
         }
@@ -78,7 +83,7 @@ pub(super) fn compile_parties(
             && !(1..=MAX_HORIZON_DAYS).contains(&r)
         {
             return Err(ctx.err(
-                Some(span.clone()),
+                Some(ctx.field_in(span.clone(), "review_every_days")),
                 format!("[defaults] review_every_days = {r} is outside [1, {MAX_HORIZON_DAYS}]"),
             ));
         }
@@ -100,7 +105,12 @@ pub(super) fn compile_parties(
         let who = format!("party `{id}`");
         let unit = |v: Option<f64>, d: Option<f64>, field: &str, def: f64| -> Result<f64> {
             match v {
-                Some(x) => check_unit(ctx, span.clone(), &format!("{who}: {field}"), x),
+                Some(x) => check_unit(
+                    ctx,
+                    ctx.field_in(span.clone(), field),
+                    &format!("{who}: {field}"),
+                    x,
+                ),
                 None => Ok(d.unwrap_or(def)),
             }
         };
@@ -112,8 +122,12 @@ pub(super) fn compile_parties(
         let suspend_trust = unit(r.suspend_trust, dflt.suspend_trust, "suspend_trust", 0.0)?;
         let reciprocity = r.reciprocity.or(dflt.reciprocity).unwrap_or(1.0);
         if !(reciprocity.is_finite() && reciprocity >= 0.0) {
+            let at = match r.reciprocity {
+                Some(_) => ctx.field_in(span.clone(), "reciprocity"),
+                None => span.clone(),
+            };
             return Err(ctx.err(
-                Some(span.clone()),
+                Some(at),
                 format!("{who}: reciprocity = {reciprocity} must be a number >= 0"),
             ));
         }
@@ -123,8 +137,12 @@ pub(super) fn compile_parties(
             .or(scenario_review.map(i64::from))
             .unwrap_or(7);
         if !(1..=MAX_HORIZON_DAYS).contains(&review) {
+            let at = match r.review_every_days {
+                Some(_) => ctx.field_in(span.clone(), "review_every_days"),
+                None => span.clone(),
+            };
             return Err(ctx.err(
-                Some(span.clone()),
+                Some(at),
                 format!("{who}: review_every_days = {review} is outside [1, {MAX_HORIZON_DAYS}]"),
             ));
         }
