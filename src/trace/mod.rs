@@ -32,6 +32,16 @@ mod rows;
 
 pub use rows::rows;
 
+/// The ids of action `a`'s actors, in actor order, joined by `sep`.
+fn actor_ids(s: &Scenario, a: usize, sep: &str) -> String {
+    s.actions[a]
+        .actors
+        .iter()
+        .map(|&i| s.parties[i].id.as_str())
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 /// A trial replayed with every event recorded.
 #[derive(Debug, Clone)]
 pub struct Replay {

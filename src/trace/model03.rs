@@ -8,14 +8,7 @@ use crate::model::{Scenario, TriggerEvent};
 /// The row of a model 0.3 event; `state` describes an action's progress ("under way since
 /// ...").
 pub(super) fn row(s: &Scenario, day: u32, ev: &Event, state: &dyn Fn(usize) -> String) -> Row {
-    let ids = |a: usize| {
-        s.actions[a]
-            .actors
-            .iter()
-            .map(|&i| s.parties[i].id.as_str())
-            .collect::<Vec<_>>()
-            .join("+")
-    };
+    let ids = |a: usize| super::actor_ids(s, a, "+");
     let with_action = |mut r: Row, a: usize| {
         r.action = Some(s.actions[a].id.clone());
         r.party = Some(ids(a));

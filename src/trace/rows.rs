@@ -44,23 +44,9 @@ fn round3(x: f64) -> f64 {
 pub fn rows(s: &Scenario, events: &[(u32, Event, Vec<f64>)]) -> Vec<Row> {
     let n = s.parties.len();
     let party = |i: usize| s.parties[i].id.clone();
-    let actors = |a: usize| {
-        s.actions[a]
-            .actors
-            .iter()
-            .map(|&i| s.parties[i].id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let actors = |a: usize| super::actor_ids(s, a, ", ");
     // The `party` column of an action's rows: its actors, joined by `+` when joint.
-    let actor_ids = |a: usize| {
-        s.actions[a]
-            .actors
-            .iter()
-            .map(|&i| s.parties[i].id.as_str())
-            .collect::<Vec<_>>()
-            .join("+")
-    };
+    let actor_ids = |a: usize| super::actor_ids(s, a, "+");
     let mut out = Vec::with_capacity(events.len() + 8);
     let mut trust: Vec<f64> = s
         .parties
