@@ -685,6 +685,33 @@ fn graph_out_writes_the_file_and_the_committed_svg_is_of_this_scenario() {
     let written = std::fs::read_to_string(&file).unwrap();
     let printed = stdout(&negsim().arg("graph").output().unwrap());
     assert_eq!(written, printed);
+    // An existing file is kept without --force, replaced with it; an input never is.
+    std::fs::write(&file, "mine").unwrap();
+    negsim()
+        .args(["graph", "--out"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("exists: give --force"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    negsim()
+        .args(["graph", "--force", "--out"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), printed);
+    let own = dir.path().join("my.toml");
+    std::fs::write(&own, DEFAULT).unwrap();
+    negsim()
+        .arg("graph")
+        .arg(&own)
+        .arg("--force")
+        .arg("--out")
+        .arg(&own)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("is an input of this command"));
+    assert_eq!(std::fs::read_to_string(&own).unwrap(), DEFAULT);
     // The SVG in docs/ is rendered from this graph: every action id is in it.
     let svg = std::fs::read_to_string(repo("docs/graph-second-phase-2007.svg"))
         .unwrap()
