@@ -65,15 +65,28 @@ pub fn parse(text: &str, file: &str) -> Result<DesignFile> {
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let mut records = r.records();
+    // The line a record starts on, counted in the text: the reader's own count skips blank
+    // lines and counts CRLF files' lines short, and its byte offset may stop before the `\n`
+    // of the line before (a CRLF end), so line ends there are stepped over first.
+    let line_at = |p: Option<&csv::Position>| {
+        p.map_or(0, |p| {
+            let bytes = text.as_bytes();
+            let mut at = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(bytes.len());
+            while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+                at += 1;
+            }
+            bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+        })
+    };
     let bad_csv = |e: csv::Error| {
-        let line = e.position().map_or(0, |p| p.line());
+        let line = line_at(e.position());
         refuse(file, format!("line {line}: not valid CSV: {e}"))
     };
     let header = match records.next() {
         None => {
             return Err(refuse(
                 file,
-                "the file is empty; write a header of sweep paths (e.g. party.DPRK.compliance,shocks.banking-dispute.rate_per_year) and one row of values per point".into(),
+                "the file is empty; write a header of sweep paths (e.g. party.DPRK.compliance,shock.banking-dispute.rate_per_year) and one row of values per point".into(),
             ));
         }
         Some(h) => h.map_err(bad_csv)?,
@@ -106,7 +119,7 @@ pub fn parse(text: &str, file: &str) -> Result<DesignFile> {
     let mut lines = Vec::new();
     for rec in records {
         let rec = rec.map_err(bad_csv)?;
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = line_at(rec.position());
         if lines.len() as u64 == MAX_POINTS {
             return Err(refuse(
                 file,
@@ -273,6 +286,8 @@ mod tests {
         assert_eq!(d.paths.len(), 2);
         assert_eq!(d.columns, vec![vec![0.1, 0.3], vec![2.0, 4.0]]);
         assert_eq!(d.lines, vec![2, 3]);
+        let crlf = parse("a.b\r\n\r\n0.1\r\n0.3\r\n", "d.csv").unwrap();
+        assert_eq!(crlf.lines, vec![3, 4]);
         assert_eq!(d.space().len(), 2);
         assert_eq!(d.space().values(1), vec![0.3, 4.0]);
     }
@@ -288,6 +303,15 @@ mod tests {
                 "line 1, column 2: the header has an empty column name",
             ),
             ("a.b,c.d\n1,2\n3\n", "line 3: 1 value for 2 columns"),
+            // Lines as a text editor counts them: CRLF ends, blank lines between rows.
+            (
+                "a.b\r\n0.3\r\nfoo\r\n",
+                "line 3, column 1 (`a.b`): `foo` is not a number",
+            ),
+            (
+                "a.b\n0.3\n\n\n\nfoo\n",
+                "line 6, column 1 (`a.b`): `foo` is not a number",
+            ),
             (
                 "a.b,c.d\n1,2\n3,x\n",
                 "line 3, column 2 (`c.d`): `x` is not a number",
