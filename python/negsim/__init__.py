@@ -166,14 +166,20 @@ def _design(design: Any) -> tuple:
     if isinstance(design, pd.DataFrame):
         paths = [str(c) for c in design.columns]
         cols = [design[c].to_numpy(dtype=float).tolist() for c in design.columns]
-        return paths, cols
-    if isinstance(design, Mapping):
+    elif isinstance(design, Mapping):
         paths = [str(k) for k in design]
         cols = [np.asarray(v, dtype=float).tolist() for v in design.values()]
-        return paths, cols
-    raise TypeError(
-        "design: give a pandas DataFrame (or a dict) with one column per sweep path"
-    )
+    else:
+        raise TypeError(
+            "design: give a pandas DataFrame (or a dict) with one column per sweep path"
+        )
+    if not paths:
+        # No columns would otherwise read as no design at all: the base scenario, one point.
+        raise ValueError(
+            "design: no columns; give one column per sweep path (or no design, for the "
+            "scenario alone)"
+        )
+    return paths, cols
 
 
 def run(

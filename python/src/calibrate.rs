@@ -7,6 +7,7 @@ use negsim::error::Error;
 use negsim::inference::{Calibration, calibrate as run_calibration, with_threads, write};
 use negsim::output::RunDir;
 use negsim::output::manifest::now;
+use negsim::runs::run::cancellable;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use std::path::PathBuf;
@@ -48,8 +49,8 @@ pub fn calibrate<'py>(
         }
     };
     let dir = RunDir::prepare(&dir_path, force).py()?;
-    crate::interrupt::run(py, |_| {
-        let posterior = run_calibration(&config, threads, progress)?;
+    crate::interrupt::run(py, |flag| {
+        let posterior = cancellable(flag, || run_calibration(&config, threads, progress))?;
         let n_threads = threads.unwrap_or_else(rayon::current_num_threads);
         with_threads(threads, || {
             write::write(&config, &posterior, &dir, n_threads, started_at)
@@ -62,7 +63,14 @@ pub fn calibrate<'py>(
         let p = dir_path.join(name);
         std::fs::read(&p).map_err(|e| Error::io(&p, e)).py()
     };
-    let post = crate::table::to_py(py, "posterior.csv", &read("posterior.csv")?, &[])?;
+    // The prior paths are parameters: floats, whatever their names.
+    let paths: Vec<String> = config
+        .setup
+        .priors
+        .iter()
+        .map(|p| p.path.to_string())
+        .collect();
+    let post = crate::table::to_py(py, "posterior.csv", &read("posterior.csv")?, &paths)?;
     let gens = crate::table::to_py(py, "generations.csv", &read("generations.csv")?, &[])?;
     Ok((
         dir_path.display().to_string(),

@@ -50,7 +50,14 @@ fn kind_of(name: &str, params: &[String]) -> Option<Kind> {
         "n",
         "count",
     ];
-    if ints.iter().any(|s| name.ends_with(s)) {
+    // A whole word of the name: `end_day`, `party.DPRK.delays`, `n`; not any name that
+    // merely ends in the letters (`party.US.trust_gain` ends in "n").
+    if ints.iter().any(|s| {
+        name == *s
+            || name
+                .strip_suffix(s)
+                .is_some_and(|head| head.ends_with(['.', '_']))
+    }) {
         return Some(Kind::Int);
     }
     None

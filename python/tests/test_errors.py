@@ -2,8 +2,10 @@
 OSError for I/O; Ctrl-C (KeyboardInterrupt) stops a run."""
 
 import _thread
+import re
 import threading
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -59,3 +61,42 @@ def test_ctrl_c_stops_a_long_run():
     assert time.time() - t < 30
     # The package still works afterwards.
     assert negsim.run(trials=5, progress=False).points["trials"].tolist() == [5]
+
+
+def test_a_design_without_columns_is_refused():
+    for empty in (pd.DataFrame(), pd.DataFrame(index=range(5)), {}):
+        with pytest.raises(ValueError, match="no columns"):
+            negsim.evaluate(None, empty, trials=10)
+        with pytest.raises(ValueError, match="no columns"):
+            negsim.run(trials=10, design=empty, progress=False)
+
+
+def test_evaluate_with_huge_trials_is_interruptible_and_bounded():
+    # Memory does not grow with trials (the batches are taken a few at a time), so the
+    # interpreter survives, and Ctrl-C stops it within a few batches.
+    with pytest.raises(ValueError, match="2\\^64"):
+        negsim.evaluate(None, {"party.DPRK.compliance": [0.4, 0.5]}, trials=2**63)
+    threading.Timer(1.0, _thread.interrupt_main).start()
+    t = time.time()
+    with pytest.raises(KeyboardInterrupt):
+        negsim.evaluate(None, {"party.DPRK.compliance": [0.5]}, trials=10**13)
+    assert time.time() - t < 30
+
+
+def test_ctrl_c_stops_a_calibration(tmp_path):
+    repo = Path(__file__).resolve().parents[2]
+    data = repo / "tests" / "data" / "calibration"
+    for f in data.iterdir():
+        if f.suffix == ".toml":
+            (tmp_path / f.name).write_text(f.read_text())
+    cal = tmp_path / "one-action.calibration.toml"
+    text = cal.read_text()
+    assert "particles = " in text
+    cal.write_text(re.sub(r"particles = \d+", "particles = 20000", text))
+    threading.Timer(1.0, _thread.interrupt_main).start()
+    t = time.time()
+    with pytest.raises(KeyboardInterrupt):
+        negsim.calibrate(cal, progress=False)
+    # Uninterrupted it takes about 25 s on two cores; the generations and the weights check
+    # the flag as they go.
+    assert time.time() - t < 10

@@ -70,6 +70,13 @@ pub fn run<S: Simulator + ?Sized>(
     let mut region = Region::of(&setup.priors);
     let mut waves = Vec::new();
     let mut trials = 0u64;
+    // A cancel flag (the Python package's Ctrl-C), read by every worker of a wave.
+    let cancel = crate::runs::run::cancel_flag();
+    let interrupted = || {
+        cancel
+            .as_ref()
+            .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
+    };
     for w in 0..hm.waves {
         let stage = rng::STAGE_HISTORY + w;
         let n = hm.points as usize;
@@ -98,6 +105,9 @@ pub fn run<S: Simulator + ?Sized>(
                     .zip(z)
                     .map(|(p, z)| p.value(*z))
                     .collect();
+                if interrupted() {
+                    return Err(Error::Refused("the calibration was interrupted".into()));
+                }
                 (0..hm.trials)
                     .map(|t| {
                         sim.distance(&x, rng::calibration_trial(stage, i as u64 * hm.trials + t))

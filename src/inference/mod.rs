@@ -287,7 +287,13 @@ pub fn calibrate(
     progress: bool,
 ) -> Result<Posterior> {
     let sim = simulate::ScenarioSimulator::new(config)?;
-    with_threads(threads, || run_abc(&sim, &config.setup, progress))
+    // A cancel flag set on this thread (the Python package's Ctrl-C) follows the work onto
+    // the pool's thread, where the generations check it between blocks of proposals.
+    let flag = crate::runs::run::cancel_flag();
+    with_threads(threads, || match &flag {
+        Some(f) => crate::runs::run::cancellable(f, || run_abc(&sim, &config.setup, progress)),
+        None => run_abc(&sim, &config.setup, progress),
+    })
 }
 
 /// Run `f` on a pool of `threads` workers (the global pool when `None`).

@@ -146,7 +146,7 @@ pub fn run<S: Simulator + ?Sized>(sim: &S, st: &Settings) -> Result<Smc> {
         })?;
         match outcome {
             Outcome::Complete(mut next, proposals, outside) => {
-                weigh(&mut next, &z, &w, &kernel, st.mutation);
+                weigh(&mut next, &z, &w, &kernel, st.mutation)?;
                 generations.push(stats(g, eps, &next, proposals, outside, trials));
                 report(st, generations.last(), started);
                 pop = next;
@@ -191,6 +191,9 @@ fn generation<S: Simulator + ?Sized>(
     let (mut proposals, mut outside) = (0u64, 0u64);
     let mut next = 0u64;
     loop {
+        if crate::runs::run::cancelled() {
+            return Err(Error::Refused("the calibration was interrupted".into()));
+        }
         let block: Vec<Result<Simulated>> = (next..next + BLOCK)
             .into_par_iter()
             .map(|i| {
@@ -230,16 +233,35 @@ fn generation<S: Simulator + ?Sized>(
 
 /// Importance weights `prior(z) / sum_j w_j K(z | z_j)`; the prior is uniform on the support
 /// (in `z`), so only the denominator varies. Computed in logs (log-sum-exp) and normalised.
-fn weigh(next: &mut [Particle], z: &[Vec<f64>], w: &[f64], kernel: &Kernel, mutation: Mutation) {
+///
+/// # Errors
+/// [`Error::Refused`] when the calibration is cancelled meanwhile (each particle's sum is
+/// over the whole previous population, so a large one takes a while).
+fn weigh(
+    next: &mut [Particle],
+    z: &[Vec<f64>],
+    w: &[f64],
+    kernel: &Kernel,
+    mutation: Mutation,
+) -> Result<()> {
     let n = next.len();
     if mutation == Mutation::NoKernelCorrection {
         next.iter_mut().for_each(|p| p.weight = 1.0 / n as f64);
-        return;
+        return Ok(());
     }
+    let cancel = crate::runs::run::cancel_flag();
+    let interrupted = || {
+        cancel
+            .as_ref()
+            .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
+    };
     let log_w: Vec<f64> = w.iter().map(|x| x.ln()).collect();
     let log_q: Vec<f64> = next
         .par_iter()
         .map(|p| {
+            if interrupted() {
+                return f64::NAN;
+            }
             let terms: Vec<f64> = z
                 .iter()
                 .zip(&log_w)
@@ -252,9 +274,13 @@ fn weigh(next: &mut [Particle], z: &[Vec<f64>], w: &[f64], kernel: &Kernel, muta
     let top = log_q.iter().map(|q| -q).fold(f64::NEG_INFINITY, f64::max);
     let raw: Vec<f64> = log_q.iter().map(|q| (-q - top).exp()).collect();
     let sum: f64 = raw.iter().sum();
+    if interrupted() {
+        return Err(Error::Refused("the calibration was interrupted".into()));
+    }
     for (p, r) in next.iter_mut().zip(raw) {
         p.weight = r / sum;
     }
+    Ok(())
 }
 
 /// The next tolerance: the weighted [`TOLERANCE_QUANTILE`] of the population's distances,

@@ -71,7 +71,9 @@ pub fn parse(text: &str, file: &str) -> Result<DesignFile> {
     let line_at = |p: Option<&csv::Position>| {
         p.map_or(0, |p| {
             let bytes = text.as_bytes();
-            let mut at = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(bytes.len());
+            let mut at = usize::try_from(p.byte())
+                .unwrap_or(usize::MAX)
+                .min(bytes.len());
             while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
                 at += 1;
             }

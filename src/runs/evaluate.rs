@@ -254,6 +254,11 @@ pub fn evaluate(
         ));
     }
     let n_points = points.count();
+    if n_points.checked_mul(trials).is_none() {
+        return Err(Error::Usage(format!(
+            "{n_points} points x {trials} trials is more trials than negsim can count (2^64); run fewer"
+        )));
+    }
     let first = points.point(0)?;
     let obs0 = parse(names, &first.scenario)?;
     let cols = columns(&obs0, &first.scenario);
@@ -280,35 +285,24 @@ pub fn evaluate(
                 Ok((p, plan, obs))
             })
             .collect::<Result<_>>()?;
-        // Every (point, batch) of the window, on every core, merged in order.
-        let items: Vec<(usize, u64, u64)> = loaded
-            .iter()
-            .enumerate()
-            .flat_map(|(k, _)| {
-                (0..trials)
-                    .step_by(BATCH as usize)
-                    .map(move |a| (k, a, (a + BATCH).min(trials)))
-            })
-            .collect();
-        let accs: Vec<(usize, Acc)> = items
-            .par_iter()
-            .map(|&(k, lo, hi)| {
-                let (p, plan, obs) = &loaded[k];
-                let sc = &p.scenario;
-                let mut trial = Trial::with_plan(sc, Arc::clone(plan));
-                trial.keep_action_records(obs.iter().any(|(o, _)| o.reads_action_records()));
-                let mut result = TrialResult::new(sc);
-                let mut acc = Acc::new(obs);
-                for t in lo..hi {
-                    trial.run(&master, t, &mut result);
-                    acc.add(obs, sc, &result);
-                }
-                (k, acc)
-            })
-            .collect();
+        // Every (point, batch) of the window, on every core, merged in order; taken a few
+        // per core at a time, so that memory does not grow with `trials` and a cancel is
+        // seen within a few batches.
         let mut merged: Vec<Acc> = loaded.iter().map(|(_, _, o)| Acc::new(o)).collect();
-        for (k, a) in &accs {
-            merged[*k].merge(a);
+        let mut items = loaded.iter().enumerate().flat_map(|(k, _)| {
+            (0..trials)
+                .step_by(BATCH as usize)
+                .map(move |a| (k, a, (a + BATCH).min(trials)))
+        });
+        loop {
+            let chunk: Vec<(usize, u64, u64)> = items.by_ref().take(window() * 4).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            if cancelled() {
+                return Err(Error::Refused("the run was interrupted".into()));
+            }
+            merge_batches(&chunk, &loaded, &master, &mut merged);
         }
         for ((p, _, obs), acc) in loaded.iter().zip(&merged) {
             values.push(p.values.clone());
@@ -321,6 +315,35 @@ pub fn evaluate(
         values,
         rows,
     })
+}
+
+/// Run the batches `chunk` of the window's points `loaded` on every core, and merge each
+/// batch's sums into its point's, in the order of `chunk`.
+fn merge_batches(
+    chunk: &[(usize, u64, u64)],
+    loaded: &[Loaded],
+    master: &rng::TrialRng,
+    merged: &mut [Acc],
+) {
+    let accs: Vec<(usize, Acc)> = chunk
+        .par_iter()
+        .map(|&(k, lo, hi)| {
+            let (p, plan, obs) = &loaded[k];
+            let sc = &p.scenario;
+            let mut trial = Trial::with_plan(sc, Arc::clone(plan));
+            trial.keep_action_records(obs.iter().any(|(o, _)| o.reads_action_records()));
+            let mut result = TrialResult::new(sc);
+            let mut acc = Acc::new(obs);
+            for t in lo..hi {
+                trial.run(master, t, &mut result);
+                acc.add(obs, sc, &result);
+            }
+            (k, acc)
+        })
+        .collect();
+    for (k, a) in &accs {
+        merged[*k].merge(a);
+    }
 }
 
 #[cfg(test)]

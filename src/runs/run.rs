@@ -31,7 +31,7 @@ pub const MAX_THREADS: usize = 1024;
 pub const BATCH: u64 = 2048;
 
 mod cancel;
-pub use cancel::{cancellable, cancelled};
+pub use cancel::{cancel_flag, cancellable, cancelled};
 
 /// One point of a run: its index, the values of the varied parameters, the compiled scenario.
 #[derive(Debug, Clone)]

@@ -27,3 +27,9 @@ pub fn cancelled() -> bool {
             .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
     })
 }
+
+/// The cancel flag of the run on this thread, if [`cancellable`] set one: for work that
+/// moves to another thread (a pool of its own) and must carry the flag there.
+pub fn cancel_flag() -> Option<Arc<std::sync::atomic::AtomicBool>> {
+    CANCEL.with(|c| c.borrow().clone())
+}
