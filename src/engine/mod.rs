@@ -84,6 +84,7 @@ pub mod queue;
 pub mod rules03;
 pub mod schedule;
 pub mod shocks;
+pub(crate) mod table;
 pub mod trial;
 pub mod trust;
 pub mod walkout;

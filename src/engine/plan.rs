@@ -12,11 +12,13 @@
 //! payload of its review events, and everything a candidate review reads about its slot sits
 //! in one small [`Slot`] record.
 
+mod check;
 mod patch;
 
 pub use patch::{PlanChanges, PlanPatch};
 
 use super::consent::{FirstCoin, SecondCoin};
+use super::table::Table;
 use super::trust::{SUM_GROUP, zero_entry};
 use crate::model::{PhaseStart, Scenario};
 
@@ -25,8 +27,8 @@ use crate::model::{PhaseStart, Scenario};
 pub struct Rows<T> {
     /// Per row, `(start, end)` in `items`: one load and one bounds check per row read (a
     /// table of starts alone costs two of each, a row being read about 200 times a trial).
-    spans: Vec<(u32, u32)>,
-    items: Vec<T>,
+    spans: Table<(u32, u32)>,
+    items: Table<T>,
 }
 
 impl<T: Copy> Rows<T> {
@@ -38,27 +40,48 @@ impl<T: Copy> Rows<T> {
             items.extend(row);
             spans.push((start, items.len() as u32));
         }
-        Rows { spans, items }
+        Rows {
+            spans: spans.into(),
+            items: items.into(),
+        }
+    }
+
+    /// Rows in all.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether there is no row.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Every item, in row order.
+    pub fn items(&self) -> &[T] {
+        &self.items
     }
 
     /// The items of row `r`.
     #[inline]
-    pub fn row(&self, r: usize) -> &[T] {
+    pub(crate) fn row(&self, r: usize) -> &[T] {
         let (start, end) = self.spans[r];
-        &self.items[start as usize..end as usize]
+        debug_assert!(start <= end && end as usize <= self.items.len());
+        // SAFETY: `build` made every span a range of `items` (engine::table: the row index
+        // is the caller's, from the plan).
+        unsafe { self.items.get_unchecked(start as usize..end as usize) }
     }
 
     /// Where row `r`'s items are: for a loop whose body changes the trial, which therefore
     /// cannot hold the row's slice (it reads each with [`Rows::item`]).
     #[inline]
-    pub fn span(&self, r: usize) -> std::ops::Range<usize> {
+    pub(crate) fn span(&self, r: usize) -> std::ops::Range<usize> {
         let (start, end) = self.spans[r];
         start as usize..end as usize
     }
 
     /// Item `k` of all rows (a position in a [`Rows::span`]).
     #[inline]
-    pub fn item(&self, k: usize) -> T {
+    pub(crate) fn item(&self, k: usize) -> T {
         self.items[k]
     }
 }
@@ -112,10 +135,10 @@ pub struct Plan {
     /// The last simulated day.
     pub horizon: u64,
     /// Per slot: its first coin, with chance `c_i * tau_max^rho_i` (see [`super::consent`]).
-    pub first_coin: Vec<FirstCoin>,
+    pub(crate) first_coin: Table<FirstCoin>,
     /// Per slot: its second coin, with `rho_i(a)` (docs/MODEL.md 2.11; the party's `rho_i` unless
     /// the action sets one, so a 0.2 scenario draws exactly as before).
-    pub second_coin: Vec<SecondCoin>,
+    pub(crate) second_coin: Table<SecondCoin>,
     /// The starting trust matrix, row-major.
     pub initial_trust: Vec<f64>,
     /// Per action: its slots, in actor order.
@@ -134,9 +157,9 @@ pub struct Plan {
     /// `requires_at_least` count as one).
     pub unmet_initial: Vec<u32>,
     /// Per action: `n` of its `requires_at_least` (0 when it has none).
-    pub at_least_n: Vec<u32>,
+    pub(crate) at_least_n: Table<u32>,
     /// The slots, in review order.
-    pub slots: Vec<Slot>,
+    pub(crate) slots: Table<Slot>,
     /// The trust entries (`i * n + j`) whose mean is a slot's `tau`, in counterpart order,
     /// each slot's run padded with [`zero_entry`] to whole groups of [`SUM_GROUP`].
     pub counterparts: Vec<u32>,
@@ -290,12 +313,13 @@ impl Plan {
             waits_done: Rows::build(waits_done),
             waits_at_least: Rows::build(waits_at_least),
             unmet_initial,
-            at_least_n,
+            at_least_n: at_least_n.into(),
             rules: super::rules03::Rules03::new(s, slots.iter().map(|x| x.party)),
-            slots,
+            slots: slots.into(),
             counterparts,
             fixed,
         };
+        plan.check_indices(s);
         (plan, rises)
     }
 

@@ -3,6 +3,7 @@
 //! These are docs/MODEL.md 2.4 to 2.6 written once, shared by the skip-ahead engine and the
 //! literal one, so both apply exactly the same arithmetic in exactly the same order.
 
+use super::table::Table;
 use crate::model::{Action, Scenario};
 
 /// Entries summed per turn of [`Trust::sum_of_padded`].
@@ -19,7 +20,9 @@ pub fn zero_entry(n: usize) -> u32 {
 #[derive(Debug, Clone, Default)]
 pub struct Trust {
     n: usize,
-    t: Vec<f64>,
+    /// The entries, indexed without a bound check (every index comes from the plan,
+    /// [`super::table`]).
+    t: Table<f64>,
 }
 
 impl Trust {
@@ -27,18 +30,19 @@ impl Trust {
     pub fn new(n: usize) -> Self {
         Trust {
             n,
-            t: vec![0.0; n * n + 1],
+            t: vec![0.0; n * n + 1].into(),
         }
     }
 
     /// Set every entry to the scenario's starting trust.
     pub fn reset(&mut self, s: &Scenario) {
         self.n = s.parties.len();
-        self.t.clear();
-        for p in &s.parties {
-            self.t.extend_from_slice(&p.initial_trust);
-        }
-        self.t.push(0.0);
+        self.t = s
+            .parties
+            .iter()
+            .flat_map(|p| p.initial_trust.iter().copied())
+            .chain([0.0])
+            .collect();
     }
 
     /// Set the matrix to `t` (row-major, as [`Trust::as_slice`] gives it).
@@ -50,7 +54,7 @@ impl Trust {
     /// A completion, from a precomputed list of `(i * n + j, g_i)`: the same arithmetic as
     /// [`Trust::on_done`], each entry changed once, so the same numbers.
     #[inline]
-    pub fn gain(&mut self, pairs: &[(u32, f64)]) {
+    pub(crate) fn gain(&mut self, pairs: &[(u32, f64)]) {
         for &(e, g) in pairs {
             let x = &mut self.t[e as usize];
             *x += g * (1.0 - *x);
@@ -59,7 +63,7 @@ impl Trust {
 
     /// A lapse, from a precomputed list of `(i * n + j, l_i)`: as [`Trust::on_lapse`].
     #[inline]
-    pub fn lose(&mut self, pairs: &[(u32, f64)]) {
+    pub(crate) fn lose(&mut self, pairs: &[(u32, f64)]) {
         for &(e, l) in pairs {
             let x = &mut self.t[e as usize];
             *x -= l * *x;
@@ -71,7 +75,7 @@ impl Trust {
     /// changes no sum of entries in [0, 1]. The loop runs a whole number of groups (one for up
     /// to four counterparts), so its exit does not depend on the offer.
     #[inline]
-    pub fn sum_of_padded(&self, entries: &[u32]) -> f64 {
+    pub(crate) fn sum_of_padded(&self, entries: &[u32]) -> f64 {
         let mut sum = 0.0;
         for g in entries.chunks_exact(SUM_GROUP) {
             for &e in g {
@@ -84,7 +88,7 @@ impl Trust {
     /// `T[i][j]`.
     #[inline]
     pub fn get(&self, i: usize, j: usize) -> f64 {
-        self.t[i * self.n + j]
+        self.as_slice()[i * self.n + j]
     }
 
     /// The whole matrix, row-major.
@@ -147,7 +151,8 @@ impl Trust {
             let mut touched = false;
             for &j in toward {
                 if i != j {
-                    let x = &mut self.t[i * self.n + j];
+                    let e = i * self.n + j;
+                    let x = &mut self.as_mut_slice()[e];
                     *x -= drop * *x;
                     touched = true;
                 }

@@ -153,6 +153,9 @@ impl PlanPatch {
         }
         if changed.suspend {
             plan.rules = Rules03::new(s, plan.slots.iter().map(|x| x.party));
+            // The only tables of indices a patch rebuilds (the others are the base's, checked
+            // when it was built): checked again, as `Plan::new` does.
+            plan.check_indices(s);
         }
         Arc::new(plan)
     }

@@ -17,6 +17,7 @@ use super::plan::{PAYLOAD_BITS, Plan, key, step};
 use super::queue::EventQueue;
 use super::schedule::{Calendar, NEVER};
 use super::shocks::{Arrival, draw_arrivals};
+use super::table::Table;
 use super::trust::Trust;
 use super::walkout::Walkout;
 use super::{Event, Observer, Outcome, TrialResult};
@@ -140,19 +141,20 @@ pub struct Trial<'s> {
     trust: Trust,
     /// The walkout check, bounded by the rows lowered since the last one.
     walk: Walkout,
-    calendars: Vec<Calendar>,
-    /// Per action, and what every trial starts from.
-    acts: Vec<ActionState>,
+    calendars: Table<Calendar>,
+    /// Per action, and what every trial starts from. (The trial's tables are indexed without
+    /// a bound check, [`super::table`].)
+    acts: Table<ActionState>,
     acts_initial: Vec<ActionState>,
     /// Per action, for the 0.3 rules (see [`Extra03`]).
-    ext: Vec<Extra03>,
+    ext: Table<Extra03>,
     ext_initial: Vec<Extra03>,
     flags: Flags,
     /// Per phase.
-    phases: Vec<PhaseState>,
+    phases: Table<PhaseState>,
     phases_initial: Vec<PhaseState>,
     /// Per slot (an action offered to one of its actors).
-    offers: Vec<Offer>,
+    offers: Table<Offer>,
     offers_initial: Vec<Offer>,
     // queue and shocks
     queue: EventQueue,
@@ -238,7 +240,7 @@ impl<'s> Trial<'s> {
         };
         Trial {
             s,
-            ext: ext_initial.clone(),
+            ext: ext_initial.clone().into(),
             ext_initial,
             flags,
             trust: Trust::new(s.parties.len()),
@@ -248,11 +250,11 @@ impl<'s> Trial<'s> {
                 .iter()
                 .map(|p| Calendar::new(p.review_every))
                 .collect(),
-            acts: acts_initial.clone(),
+            acts: acts_initial.clone().into(),
             acts_initial,
-            phases: phases_initial.clone(),
+            phases: phases_initial.clone().into(),
             phases_initial,
-            offers: offers_initial.clone(),
+            offers: offers_initial.clone().into(),
             offers_initial,
             queue: EventQueue::new(total + na + np),
             arrivals: Vec::new(),
