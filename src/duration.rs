@@ -137,6 +137,84 @@ impl Duration {
     }
 }
 
+/// A duration compiled for drawing: the same draws as [`Duration::sample`] from the same
+/// stream, with what depends only on the parameters worked out once (a triangular's range,
+/// the share of it below the mode, a division, and the two sides' widths). An engine keeps
+/// one per action, so a start costs one uniform, a compare, a multiplication chain and a
+/// square root.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Draw {
+    /// Always this many whole days (nothing drawn).
+    Fixed(u32),
+    /// `a + (b - a) * u`: `a` and `b - a`.
+    Uniform(f64, f64),
+    /// A triangular with a positive range: `min`, `max`, `max - min`, `(mode - min) / range`,
+    /// `mode - min`, `max - mode`.
+    Triangular {
+        /// `min`.
+        min: f64,
+        /// `max`.
+        max: f64,
+        /// `max - min`.
+        range: f64,
+        /// `(mode - min) / range`: draws below it fall left of the mode.
+        cut: f64,
+        /// `mode - min`.
+        left: f64,
+        /// `max - mode`.
+        right: f64,
+    },
+    /// Anything else (a degenerate triangular, the lognormal, the exponential): drawn by
+    /// [`Duration::sample`].
+    Other(Duration),
+}
+
+impl Draw {
+    /// The draw of `d`.
+    pub fn of(d: &Duration) -> Self {
+        match *d {
+            Duration::Fixed(x) => Draw::Fixed(round_days(x)),
+            Duration::Uniform(a, b) => Draw::Uniform(a, b - a),
+            Duration::Triangular(min, mode, max) if max - min > 0.0 => Draw::Triangular {
+                min,
+                max,
+                range: max - min,
+                cut: (mode - min) / (max - min),
+                left: mode - min,
+                right: max - mode,
+            },
+            _ => Draw::Other(d.clone()),
+        }
+    }
+
+    /// A whole number of days: exactly [`Duration::sample`] of the duration it was made of,
+    /// from the same stream (the same arithmetic in the same order; only what depends on the
+    /// parameters alone is kept).
+    #[inline]
+    pub fn sample(&self, rng: &mut TrialRng) -> u32 {
+        match *self {
+            Draw::Fixed(d) => d,
+            Draw::Uniform(a, width) => round_days(a + width * rng.random::<f64>()),
+            Draw::Triangular {
+                min,
+                max,
+                range,
+                cut,
+                left,
+                right,
+            } => {
+                let u: f64 = rng.random();
+                round_days(if u < cut {
+                    min + (u * range * left).sqrt()
+                } else {
+                    max - ((1.0 - u) * range * right).sqrt()
+                })
+            }
+            Draw::Other(ref d) => d.sample(rng),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,5 +314,37 @@ mod tests {
         let p = below_mode as f64 / n as f64;
         let se = (0.2f64 * 0.8 / n as f64).sqrt();
         assert!((p - 0.2).abs() < 4.0 * se, "{p}");
+    }
+
+    /// A compiled draw gives the very draws of its duration, stream position included,
+    /// for random parameters of every kind (and degenerate triangulars and halves).
+    #[test]
+    fn compiled_draws_are_the_durations_draws() {
+        use rand::Rng;
+        let mut p = crate::rng::trial_rng(11, 2);
+        let mut u = || crate::rng::uniform(&mut p);
+        for k in 0..4000 {
+            let (a, b, c) = (u() * 50.0, u() * 50.0, u() * 50.0);
+            let mut v = [a, b, c];
+            v.sort_by(f64::total_cmp);
+            let d = match k % 7 {
+                0 => Duration::Fixed((a * 2.0).round() / 2.0),
+                1 => Duration::Uniform(v[0], v[2]),
+                2 => Duration::Triangular(v[0], v[1], v[2]),
+                3 => Duration::Triangular(v[0], v[0], v[0]),
+                4 => Duration::Triangular(v[0], v[0], v[2]),
+                5 => Duration::LogNormal {
+                    median: v[1] + 0.1,
+                    sigma: u(),
+                },
+                _ => Duration::Exponential { mean: v[2] + 0.1 },
+            };
+            let draw = Draw::of(&d);
+            let (mut r1, mut r2) = (crate::rng::trial_rng(12, k), crate::rng::trial_rng(12, k));
+            for _ in 0..20 {
+                assert_eq!(draw.sample(&mut r1), d.sample(&mut r2), "{d:?}");
+            }
+            assert_eq!(r1.next_u64(), r2.next_u64(), "{d:?}: stream position");
+        }
     }
 }

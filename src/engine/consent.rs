@@ -20,6 +20,9 @@ use crate::rng::{self, TrialRng};
 #[derive(Clone)]
 pub struct FirstCoin {
     c: f64,
+    /// Whether the gap is drawn (`0 < c < 1`), or sure without a draw: one compare of a
+    /// byte at each gap instead of two of `c`.
+    sure: Sure,
     /// `(1 - c)^(k + 1)` for small `k`: the gap is the first `k` with this `<= S`.
     powers: [f64; 32],
     ln_q: f64,
@@ -40,6 +43,17 @@ impl std::fmt::Debug for FirstCoin {
             .field("ln_q", &self.ln_q)
             .finish_non_exhaustive()
     }
+}
+
+/// Whether a first coin's gap needs a draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sure {
+    /// `0 < c < 1` (or `c` not a number): the gap is drawn.
+    No,
+    /// `c >= 1`: every review comes up, gap 0, nothing drawn.
+    Always,
+    /// `c <= 0`: no review ever comes up, nothing drawn.
+    Never,
 }
 
 /// The random bits of a first-coin draw that pick its bucket.
@@ -79,6 +93,13 @@ impl FirstCoin {
         }
         FirstCoin {
             c,
+            sure: if c >= 1.0 {
+                Sure::Always
+            } else if c <= 0.0 {
+                Sure::Never
+            } else {
+                Sure::No
+            },
             powers,
             ln_q: (-c).ln_1p(),
             buckets: [MIXED; BUCKETS],
@@ -131,11 +152,8 @@ impl FirstCoin {
     /// powers are a function of their own.
     #[inline(always)]
     pub fn gap(&self, rng: &mut TrialRng) -> Option<u64> {
-        if self.c >= 1.0 {
-            return Some(0);
-        }
-        if self.c <= 0.0 {
-            return None;
+        if self.sure != Sure::No {
+            return (self.sure == Sure::Always).then_some(0);
         }
         let m = rng::uniform_bits(rng);
         let gap = self.buckets[(m / BUCKET_WIDTH) as usize % BUCKETS];

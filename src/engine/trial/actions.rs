@@ -110,9 +110,8 @@ impl Trial<'_> {
         rng: &mut TrialRng,
         obs: &mut O,
     ) {
-        let s = self.s;
         self.acts[a].start_day = day as u32;
-        let d = s.actions[a].duration.sample(rng);
+        let d = self.durations[a].sample(rng);
         if O::ENABLED {
             obs.on(
                 day as u32,

@@ -21,6 +21,7 @@ use super::table::Table;
 use super::trust::Trust;
 use super::walkout::Walkout;
 use super::{Event, Observer, Outcome, TrialResult};
+use crate::duration::Draw;
 use crate::model::Scenario;
 use crate::rng::{self, TrialRng};
 use std::sync::Arc;
@@ -156,6 +157,8 @@ pub struct Trial<'s> {
     /// Per slot (an action offered to one of its actors).
     offers: Table<Offer>,
     offers_initial: Vec<Offer>,
+    /// Per action, its duration compiled for drawing.
+    durations: Table<Draw>,
     // queue and shocks
     queue: EventQueue,
     arrivals: Vec<Arrival>,
@@ -256,6 +259,7 @@ impl<'s> Trial<'s> {
             phases_initial,
             offers: offers_initial.clone().into(),
             offers_initial,
+            durations: s.actions.iter().map(|a| Draw::of(&a.duration)).collect(),
             queue: EventQueue::new(total + na + np),
             arrivals: Vec::new(),
             actions_done: 0,
