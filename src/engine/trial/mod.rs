@@ -380,9 +380,10 @@ impl<'s> Trial<'s> {
         let mut last_day = 0u64;
         while let Some(k) = self.queue.take() {
             let day = k >> 32;
-            if day > horizon {
-                break;
-            }
+            // Nothing is queued past the horizon: every push checks the day first (a
+            // candidate review, a completion, a phase's lag, a lapse or relapse, a triggered
+            // shock), and the fixed events and shock windows end at the horizon.
+            debug_assert!(day <= horizon, "an event queued past the horizon");
             let step = (k >> PAYLOAD_BITS) & 0b111;
             // The walkout check after all of a day's lapses, before its shocks and reviews.
             if lapsed_today && (day != last_day || step > step::LAPSE) {
