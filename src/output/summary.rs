@@ -250,9 +250,12 @@ impl PointSummary {
         out
     }
 
-    /// Append this point's rows. `prefix` is `point,param,...,` already formatted.
-    pub fn push_rows(&self, buf: &mut Vec<u8>, prefix: &[u8], c: &Columns) {
-        for row in self.rows(c) {
+    /// Append this point's rows and say how many. `prefix` is `point,param,...,` already
+    /// formatted.
+    pub fn push_rows(&self, buf: &mut Vec<u8>, prefix: &[u8], c: &Columns) -> u64 {
+        let rows = self.rows(c);
+        let count = rows.len() as u64;
+        for row in rows {
             buf.extend_from_slice(prefix);
             // `csv_field` without its copy when the name needs no quotes (almost always).
             if row.metric.contains([',', '"', '\n', '\r']) {
@@ -277,6 +280,7 @@ impl PointSummary {
             }
             buf.push(b'\n');
         }
+        count
     }
 }
 

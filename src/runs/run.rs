@@ -156,11 +156,14 @@ struct Writers {
     summary: crate::output::OutFile,
     points: crate::output::OutFile,
     rows: [u64; 4],
+    /// A point's `summary.csv` and `points.csv` bytes, formatted here before they are
+    /// written (kept from point to point: no allocation per point once grown).
+    scratch: Vec<u8>,
 }
 
-fn io(dir: &RunDir, name: &str) -> impl Fn(std::io::Error) -> Error + use<> {
-    let p = dir.temp_path(name);
-    move |e| Error::io(&p, e)
+fn io<'a>(dir: &'a RunDir, name: &'a str) -> impl Fn(std::io::Error) -> Error + 'a {
+    // The path is made only when there is an error (this runs for every point written).
+    move |e| Error::io(&dir.temp_path(name), e)
 }
 
 /// Run a plan into a prepared run folder: writes `trials.csv`, `summary.csv`, `points.csv`
@@ -184,6 +187,7 @@ pub fn execute(plan: &Plan, dir: &RunDir) -> Result<RunStats> {
         summary: dir.create("summary.csv")?,
         points: dir.create("points.csv")?,
         rows: [0; 4],
+        scratch: Vec::new(),
     };
     w.trials
         .write_all(trials::header(c).as_bytes())
@@ -338,23 +342,14 @@ fn flush_point(
         *slot = n;
     }
     stats.total_trials += n;
-    let mut buf = Vec::new();
-    summ.push_rows(&mut buf, &lp.prefix, c);
-    // Count the rows written (newlines outside quoted fields: a unit may hold anything)
-    // rather than compute them again, which cost as much as writing them.
-    let mut quoted = false;
-    w.rows[1] += buf
-        .iter()
-        .filter(|&&b| {
-            quoted ^= b == b'"';
-            b == b'\n' && !quoted
-        })
-        .count() as u64;
-    w.summary.write_all(&buf).map_err(io(dir, "summary.csv"))?;
-    let mut buf = Vec::new();
-    points::push_row(&mut buf, &lp.prefix, n);
+    let buf = &mut w.scratch;
+    buf.clear();
+    w.rows[1] += summ.push_rows(buf, &lp.prefix, c);
+    w.summary.write_all(buf).map_err(io(dir, "summary.csv"))?;
+    buf.clear();
+    points::push_row(buf, &lp.prefix, n);
     w.rows[2] += 1;
-    w.points.write_all(&buf).map_err(io(dir, "points.csv"))?;
+    w.points.write_all(buf).map_err(io(dir, "points.csv"))?;
     Ok(())
 }
 

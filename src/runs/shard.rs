@@ -223,8 +223,7 @@ pub fn merge(
      -> Result<()> {
         if let Some((_, prefix, s)) = cur.take() {
             let mut buf = Vec::new();
-            s.push_rows(&mut buf, &prefix, c);
-            *summary_rows += s.rows(c).len() as u64;
+            *summary_rows += s.push_rows(&mut buf, &prefix, c);
             sw.write_all(&buf)
                 .map_err(|e| Error::io("summary.csv", e))?;
             let mut buf = Vec::new();
