@@ -9,11 +9,44 @@
 //!
 //! Any result is fine except a panic (or a hang, or running out of memory): the rule of
 //! the codebase is that no input makes negsim panic.
+//!
+//! Every scenario that compiles (when small enough to run quickly) also runs a few trials
+//! through the skip-ahead engine, with and without per-action records, under a recording
+//! observer (what `negsim trace` uses), and through the literal engine. cargo-fuzz builds
+//! with debug assertions, so each of the skip-ahead engine's unchecked table reads is
+//! checked here (`src/engine/table.rs`), on scenarios no test wrote.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use negsim::Scenario;
+use negsim::engine::literal::LiteralTrial;
+use negsim::engine::{Recorder, Trial, TrialResult};
+use negsim::rng;
 use negsim::scenario::{self, Document, Override};
+
+/// A few trials of `s` through both engines, when it is small enough to run quickly (the
+/// literal engine visits every day of every party).
+fn run_trials(s: &Scenario) {
+    if s.horizon > 3000 || s.actions.len() > 60 || s.parties.len() > 16 {
+        return;
+    }
+    let master = rng::master(7);
+    let mut trial = Trial::new(s);
+    let mut out = TrialResult::new(s);
+    for t in 0..3 {
+        trial.keep_action_records(t != 1);
+        trial.run(&master, t, &mut out);
+        assert!(out.end_day <= s.horizon);
+    }
+    let mut rec = Recorder::default();
+    trial.run_observed(&master, 0, &mut out, &mut rec);
+    let literal = LiteralTrial::new(s);
+    for t in 0..2 {
+        let r = literal.run(&master, t);
+        assert!(r.end_day <= s.horizon);
+    }
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -21,8 +54,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut parts = text.split("\n%%%\n");
     let base = parts.next().unwrap_or("");
-    // 1. The loader as the CLI calls it for a plain file.
-    let _ = scenario::from_str(base, "fuzz.toml");
+    // 1. The loader as the CLI calls it for a plain file, and the trials of what it compiles.
+    if let Ok(s) = scenario::from_str(base, "fuzz.toml") {
+        run_trials(&s);
+    }
     let overlay = parts.next();
     let sets = parts.next();
     if overlay.is_none() && sets.is_none() {
@@ -36,7 +71,9 @@ fuzz_target!(|data: &[u8]| {
         if doc.apply_overlay("overlay.toml", overlay).is_err() {
             return;
         }
-        let _ = doc.compile();
+        if let Ok(s) = doc.compile() {
+            run_trials(&s);
+        }
     }
     // 3. `--set PATH=VALUE` overrides, checked and applied as the CLI does.
     if let Some(sets) = sets {
@@ -49,6 +86,8 @@ fuzz_target!(|data: &[u8]| {
             let _ = doc.check_path(&o.path);
             let _ = doc.value_at(&o.path);
         }
-        let _ = doc.compile_with(&overrides);
+        if let Ok(s) = doc.compile_with(&overrides) {
+            run_trials(&s);
+        }
     }
 });

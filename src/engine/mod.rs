@@ -34,7 +34,7 @@
 //!
 //! - **Willingness per action (2.11).** Every slot (action, actor) has its own first coin,
 //!   `c_i(a) * tau_max^rho_i(a)`, and second coin, `(tau / tau_max)^rho_i(a)`
-//!   ([`plan::Plan::first_coin`], [`plan::Plan::second_coin`]); their product is still the
+//!   (the plan's `first_coin` and `second_coin`); their product is still the
 //!   literal coin. With the party's own values (a 0.2 scenario) the arithmetic is the same,
 //!   so the draws are the same.
 //! - **Deadlines and relapses (2.12)**, in [`trial`]'s `deadlines` module: nothing is drawn,

@@ -475,7 +475,7 @@ impl Plan {
     }
 
     /// [`Plan::counterparts_of`] padded with [`zero_entry`] to whole groups of
-    /// [`SUM_GROUP`], for [`super::trust::Trust::sum_of_padded`].
+    /// [`SUM_GROUP`], for `Trust::sum_of_padded`.
     #[inline]
     pub fn counterparts_padded_of(&self, slot: &Slot) -> &[u32] {
         let len = (slot.cp_len as usize).div_ceil(SUM_GROUP) * SUM_GROUP;

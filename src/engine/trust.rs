@@ -6,7 +6,7 @@
 use super::table::Table;
 use crate::model::{Action, Scenario};
 
-/// Entries summed per turn of [`Trust::sum_of_padded`].
+/// Entries summed per turn of `Trust::sum_of_padded`.
 pub const SUM_GROUP: usize = 4;
 
 /// The position, past the matrix of `n` parties, that always holds 0: lists of entries to

@@ -190,7 +190,7 @@ impl Walkout {
     }
 
     /// Action `a`'s deadline lapsed: `x -= l * x` for each entry of [`Plan::losses`] (the
-    /// same arithmetic as [`Trust::lose`]), each loss in a walker's row lowering its bound.
+    /// same arithmetic as `Trust::lose`), each loss in a walker's row lowering its bound.
     #[inline(always)]
     pub fn lose(&mut self, trust: &mut Trust, plan: &Plan, a: usize) {
         if self.walkers == 0 {
