@@ -163,7 +163,7 @@ struct Writers {
 
 fn io<'a>(dir: &'a RunDir, name: &'a str) -> impl Fn(std::io::Error) -> Error + 'a {
     // The path is made only when there is an error (this runs for every point written).
-    move |e| Error::io(&dir.temp_path(name), e)
+    move |e| Error::io(dir.temp_path(name), e)
 }
 
 /// Run a plan into a prepared run folder: writes `trials.csv`, `summary.csv`, `points.csv`
