@@ -142,32 +142,61 @@ pub struct Plan {
     /// The starting trust matrix, row-major.
     pub initial_trust: Vec<f64>,
     /// Per action: its slots, in actor order.
-    pub action_slots: Rows<u32>,
+    pub(crate) action_slots: Rows<u32>,
     /// Per action: the trust entries (`i * n + j`) a completion raises, with `g_i`.
-    pub gains: Rows<(u32, f64)>,
+    pub(crate) gains: Rows<(u32, f64)>,
     /// Per action: the trust entries a lapse lowers, with `l_i`.
-    pub losses: Rows<(u32, f64)>,
+    pub(crate) losses: Rows<(u32, f64)>,
     /// Per action: the actions for which its start is a requirement.
-    pub waits_started: Rows<u32>,
+    pub(crate) waits_started: Rows<u32>,
     /// Per action: the actions for which its completion is a requirement.
-    pub waits_done: Rows<u32>,
+    pub(crate) waits_done: Rows<u32>,
     /// Per action: the actions whose `requires_at_least` lists it.
-    pub waits_at_least: Rows<u32>,
+    pub(crate) waits_at_least: Rows<u32>,
     /// Per action: conditions missing at the start (its phase, each requirement, and the
     /// `requires_at_least` count as one).
-    pub unmet_initial: Vec<u32>,
+    pub(crate) unmet_initial: Vec<u32>,
     /// Per action: `n` of its `requires_at_least` (0 when it has none).
     pub(crate) at_least_n: Table<u32>,
     /// The slots, in review order.
     pub(crate) slots: Table<Slot>,
     /// The trust entries (`i * n + j`) whose mean is a slot's `tau`, in counterpart order,
     /// each slot's run padded with [`zero_entry`] to whole groups of [`SUM_GROUP`].
-    pub counterparts: Vec<u32>,
+    pub(crate) counterparts: Vec<u32>,
     /// Keys of the events every trial has: lapses of deadlines before the horizon and
     /// phases with a start date, sorted.
-    pub fixed: Vec<u64>,
+    pub(crate) fixed: Vec<u64>,
     /// The tables and flags of the model 0.3 rules (all off for a 0.2 scenario).
-    pub rules: super::rules03::Rules03,
+    pub(crate) rules: super::rules03::Rules03,
+    /// The sizes of the scenario the plan was built for: a trial checks that its scenario
+    /// has them ([`Plan::check_fits`]), so that every index the plan stores fits its tables.
+    pub(crate) shape: Shape,
+}
+
+/// The sizes of a scenario that the plan's indices range over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    parties: usize,
+    actions: usize,
+    phases: usize,
+    shocks: usize,
+    /// (action, actor) pairs.
+    slots: usize,
+    horizon: u32,
+}
+
+impl Shape {
+    /// The sizes of `s`.
+    pub(crate) fn of(s: &Scenario) -> Self {
+        Shape {
+            parties: s.parties.len(),
+            actions: s.actions.len(),
+            phases: s.phases.len(),
+            shocks: s.shocks.len(),
+            slots: s.actions.iter().map(|a| a.actors.len()).sum(),
+            horizon: s.horizon,
+        }
+    }
 }
 
 impl Plan {
@@ -318,6 +347,7 @@ impl Plan {
             slots: slots.into(),
             counterparts,
             fixed,
+            shape: Shape::of(s),
         };
         plan.check_indices(s);
         (plan, rises)

@@ -13,8 +13,10 @@
 //! **Every index the engine uses is below the length of the table it indexes.** The plan is
 //! built from a validated scenario, and [`super::plan::Plan::new`] ends by checking every
 //! index it stores against the table that index is for (`Plan::check_indices`, a real check
-//! in every build, once per plan); a trial's tables are sized from the same scenario and
-//! plan, and the event keys it queues carry indices it read from them. Debug builds, which
+//! in every build, once per plan); a trial's tables are sized from the scenario it is given,
+//! and a plan handed to a trial from outside is first checked to fit that scenario
+//! (`Plan::check_fits`: the same shape, and every index the scenario itself stores in
+//! range), so the event keys it queues carry indices it read from them. Debug builds, which
 //! every test runs (the equivalence tests on random scenarios using every feature, the fuzz
 //! target), also check each access.
 //!

@@ -180,7 +180,13 @@ impl<'s> Trial<'s> {
 
     /// Buffers for trials of `s`, sharing a plan already compiled from `s` (workers of one
     /// point compile it once; for large scenarios that is most of the start-up cost).
+    ///
+    /// # Panics
+    /// When `plan` was compiled from a scenario of other sizes than `s`, or `s` refers to a
+    /// party, phase or action it does not have ([`Plan::check_fits`]): the trial's tables are
+    /// read without bound checks, so a plan and scenario that do not fit are refused here.
     pub fn with_plan(s: &'s Scenario, plan: Arc<Plan>) -> Self {
+        plan.check_fits(s);
         let na = s.actions.len();
         let np = s.phases.len();
         let total = plan.slot_count();
