@@ -199,6 +199,12 @@ pub fn verify(dir: &Path) -> Result<Verified> {
     };
     let listed: Listed = serde_json::from_str(&text)
         .map_err(|e| Error::Usage(format!("{}: not a negsim manifest ({e})", mp.display())))?;
+    if !listed.outputs.iter().any(|f| f.file != "manifest.json") {
+        return Err(Error::Usage(format!(
+            "{}: lists no output file, so not the manifest of a finished negsim run (a run lists every file it wrote)",
+            mp.display()
+        )));
+    }
     let mut v = Verified {
         dir: dir.to_path_buf(),
         files: 0,
@@ -242,6 +248,17 @@ pub fn verify(dir: &Path) -> Result<Verified> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_manifest_listing_no_file_is_not_a_finished_run() {
+        let t = tempfile::tempdir().unwrap();
+        for text in ["{}", r#"{"outputs": []}"#] {
+            std::fs::write(t.path().join("manifest.json"), text).unwrap();
+            let e = verify(t.path()).unwrap_err();
+            assert!(matches!(e, Error::Usage(_)), "{text}: {e}");
+            assert!(e.to_string().contains("lists no output file"), "{e}");
+        }
+    }
 
     #[test]
     fn scan_counts_rows_with_or_without_a_last_newline() {

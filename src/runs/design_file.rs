@@ -52,6 +52,15 @@ pub fn read(path: &Path) -> Result<DesignFile> {
     parse(&text, &path.display().to_string())
 }
 
+/// The offsets of the `\n`s of `bytes`, in increasing order.
+fn line_ends_of(bytes: &[u8]) -> Vec<usize> {
+    bytes
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &b)| (b == b'\n').then_some(k))
+        .collect()
+}
+
 /// Parse the text of a design file labelled `file` (its paths are not yet checked against a
 /// scenario: see [`DesignFile::check`]).
 ///
@@ -67,17 +76,19 @@ pub fn parse(text: &str, file: &str) -> Result<DesignFile> {
     let mut records = r.records();
     // The line a record starts on, counted in the text: the reader's own count skips blank
     // lines and counts CRLF files' lines short, and its byte offset may stop before the `\n`
-    // of the line before (a CRLF end), so line ends there are stepped over first.
+    // of the line before (a CRLF end), so line ends there are stepped over first. The line
+    // ends are found once, so that numbering every record stays linear in the file.
+    let bytes = text.as_bytes();
+    let line_ends: Vec<usize> = line_ends_of(bytes);
     let line_at = |p: Option<&csv::Position>| {
         p.map_or(0, |p| {
-            let bytes = text.as_bytes();
             let mut at = usize::try_from(p.byte())
                 .unwrap_or(usize::MAX)
                 .min(bytes.len());
             while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
                 at += 1;
             }
-            bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+            line_ends.partition_point(|&e| e < at) as u64 + 1
         })
     };
     let bad_csv = |e: csv::Error| {

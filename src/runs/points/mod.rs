@@ -118,7 +118,7 @@ struct PathPatch {
 enum Rule {
     /// A chance or trust share: finite, in [0, 1].
     Unit,
-    /// A reciprocity or quantity: finite, >= 0.
+    /// A reciprocity: finite, >= 0.
     NonNegative,
     /// A shock's rate: finite, >= 0, at most [`MAX_SHOCK_ARRIVALS`] expected arrivals over a
     /// window of `days` days.
@@ -153,7 +153,9 @@ impl Rule {
             ["party", _, rest @ ..] => rest,
             ["action", _, "compliance", ..] if seg.len() <= 4 => return Some(Rule::Unit),
             ["action", _, "reciprocity", ..] if seg.len() <= 4 => return Some(Rule::NonNegative),
-            ["action", _, "quantity"] => return Some(Rule::NonNegative),
+            // Compiled in full: a quantity is also bounded by its unit's total over every
+            // action (`MAX_UNIT_TOTAL`), which only the compiler sums.
+            ["action", _, "quantity"] => return None,
             ["shock", _, "trust_drop" | "chance"] => return Some(Rule::Unit),
             ["shock", id, "rate_per_year"] => {
                 let s = base.shocks.iter().find(|s| s.id == *id)?;

@@ -6,6 +6,10 @@ use super::*;
 use crate::duration::Duration;
 use std::collections::BTreeSet;
 
+/// The most the quantities of one unit may add up to over all actions: far below `f64::MAX`,
+/// so that a trial's sums, their means and their spreads stay finite.
+pub const MAX_UNIT_TOTAL: f64 = 1e15;
+
 /// Compile every `[[action]]`, adding each to its phase; returns the actions and the units.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn compile_actions(
@@ -38,6 +42,8 @@ pub(super) fn compile_actions(
         action_ids.add(ctx, id)?;
     }
     let mut units: Vec<String> = Vec::new();
+    // Per unit, the sum of its quantities over every action so far (bounded: MAX_UNIT_TOTAL).
+    let mut unit_totals: Vec<f64> = Vec::new();
     let mut actions = Vec::with_capacity(raw.action.len());
     for (k, a) in raw.action.iter().enumerate() {
         let span = a.span();
@@ -191,13 +197,31 @@ pub(super) fn compile_actions(
                 if unit.is_empty() {
                     return Err(ctx.err(Some(u.span()), format!("{who}: unit is empty")));
                 }
+                if let Some(c) = unit.chars().find(|&c| c.is_control() || c == '@') {
+                    return Err(ctx.err(
+                        Some(u.span()),
+                        format!(
+                            "{who}: unit = {unit:?} contains {c:?}; a unit names output columns and observables (quantity.<unit>@<date>), so it may not contain '@' or control characters such as a line break"
+                        ),
+                    ));
+                }
                 let ui = match units.iter().position(|x| x == unit) {
                     Some(ui) => ui,
                     None => {
                         units.push(unit.to_string());
+                        unit_totals.push(0.0);
                         units.len() - 1
                     }
                 };
+                unit_totals[ui] += x;
+                if unit_totals[ui] > MAX_UNIT_TOTAL {
+                    return Err(ctx.err(
+                        Some(q.span()),
+                        format!(
+                            "{who}: the quantities in unit {unit:?} add up to more than {MAX_UNIT_TOTAL:e} with this one; a trial sums them, so each unit's total over all actions must be at most {MAX_UNIT_TOTAL:e} (use a larger unit, e.g. kt instead of t)"
+                        ),
+                    ));
+                }
                 Some((ui, x))
             }
         };

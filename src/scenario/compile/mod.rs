@@ -160,14 +160,22 @@ pub fn valid_id(id: &str) -> bool {
 
 pub(super) fn parse_date(ctx: &Ctx, v: &Spanned<DateValue>, what: &str) -> Result<NaiveDate> {
     let s = v.get_ref().0.trim();
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
         ctx.err(
             Some(v.span()),
             format!(
                 "{what} = \"{s}\" is not a date; write it as \"YYYY-MM-DD\", e.g. \"2007-10-03\""
             ),
         )
-    })
+    })?;
+    // Outputs write dates as YYYY-MM-DD: four digits of year, no sign.
+    if !(0..=9999).contains(&chrono::Datelike::year(&d)) {
+        return Err(ctx.err(
+            Some(v.span()),
+            format!("{what} = \"{s}\" is outside the years 0000 to 9999 that dates are written in"),
+        ));
+    }
+    Ok(d)
 }
 
 pub(super) fn days_between(start: NaiveDate, d: NaiveDate) -> i64 {
@@ -376,6 +384,15 @@ pub(crate) fn compile(ctx: &Ctx, raw: &FileRaw) -> Result<Scenario> {
             format!("[scenario] start {start} is too late: the calendar ends before its horizon"),
         ));
     }
+    let last_day = start + chrono::Days::new(u64::from(horizon));
+    if chrono::Datelike::year(&last_day) > 9999 {
+        return Err(ctx.err(
+            Some(start_v.span()),
+            format!(
+                "[scenario] the horizon's last day {last_day} is after 9999-12-31, the last date outputs can write; start earlier or shorten the horizon"
+            ),
+        ));
+    }
     let scenario_review = match &s.review_every_days {
         Some(r) => Some(int_in(
             ctx,
@@ -534,3 +551,5 @@ mod tests {
 
 #[cfg(test)]
 mod tests_03;
+#[cfg(test)]
+mod tests_limits;
