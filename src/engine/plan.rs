@@ -222,7 +222,32 @@ impl Plan {
         order.sort_unstable();
         let raises = Self::raises(s);
         let ceiling = Self::ceiling_of(s, &raises);
-        let blocked = Self::blocked_until_started(s);
+        // Per action, per actor, per counterpart: how many of the actions blocked until it
+        // starts would raise that trust entry (computed one action at a time, so that the
+        // transitive sets are never all held at once: linear memory in a chain of actions).
+        let mut idle: Vec<Vec<Vec<i32>>> = Vec::with_capacity(na);
+        Self::for_each_blocked(s, |a, blocked| {
+            let act = &s.actions[a];
+            idle.push(
+                act.actors
+                    .iter()
+                    .zip(&act.counterparts)
+                    .map(|(&i, cps)| {
+                        cps.iter()
+                            .map(|&j| {
+                                blocked
+                                    .iter()
+                                    .filter(|&&b| {
+                                        let m = s.actions[b as usize].actor_mask;
+                                        m & (1u64 << i) == 0 && m & (1u64 << j) != 0
+                                    })
+                                    .count() as i32
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            );
+        });
         let mut slots = Vec::with_capacity(order.len());
         let mut counterparts = Vec::new();
         let mut rises: Vec<i32> = Vec::new();
@@ -233,16 +258,11 @@ impl Plan {
             // While this offer waits, the actions that need `a` started cannot be done, so
             // they cannot raise T[i][j]: a lower ceiling.
             let ms_at = rises.len();
-            rises.extend(cps.iter().map(|&j| {
-                let idle = blocked[a]
-                    .iter()
-                    .filter(|&&b| {
-                        let act = &s.actions[b as usize];
-                        act.actor_mask & (1u64 << i) == 0 && act.actor_mask & (1u64 << j) != 0
-                    })
-                    .count() as i32;
-                raises[i * n + j] - idle
-            }));
+            rises.extend(
+                cps.iter()
+                    .zip(&idle[a][k])
+                    .map(|(&j, &idle)| raises[i * n + j] - idle),
+            );
             let tau_max = Self::offer_tau_max(s, &ceiling, i, cps, &rises[ms_at..]);
             slots.push(Slot {
                 party: i as u32,
@@ -461,6 +481,14 @@ impl Plan {
     /// that require it (done or started), those in a phase that waits for its phase, and so
     /// on transitively. (`requires_at_least` is left out: it can be met without `a`.)
     pub fn blocked_until_started(s: &Scenario) -> Vec<Vec<u32>> {
+        let mut all = Vec::with_capacity(s.actions.len());
+        Self::for_each_blocked(s, |_, blocked| all.push(blocked.to_vec()));
+        all
+    }
+
+    /// [`Plan::blocked_until_started`] one action at a time, in order: `f(a, blocked)` with
+    /// `blocked` sorted, in a buffer reused from action to action.
+    fn for_each_blocked(s: &Scenario, mut f: impl FnMut(usize, &[u32])) {
         let na = s.actions.len();
         let mut next: Vec<Vec<usize>> = vec![Vec::new(); na];
         for (b, act) in s.actions.iter().enumerate() {
@@ -475,22 +503,24 @@ impl Plan {
                 }
             }
         }
-        (0..na)
-            .map(|a| {
-                let mut seen = vec![false; na];
-                let mut stack = next[a].clone();
-                let mut out = Vec::new();
-                while let Some(b) = stack.pop() {
-                    if b != a && !seen[b] {
-                        seen[b] = true;
-                        out.push(b as u32);
-                        stack.extend(&next[b]);
-                    }
+        // `seen[b] == a` marks `b` as reached from `a`: no clearing between actions.
+        let mut seen = vec![usize::MAX; na];
+        let mut stack = Vec::new();
+        let mut out = Vec::new();
+        for a in 0..na {
+            stack.clear();
+            stack.extend_from_slice(&next[a]);
+            out.clear();
+            while let Some(b) = stack.pop() {
+                if b != a && seen[b] != a {
+                    seen[b] = a;
+                    out.push(b as u32);
+                    stack.extend_from_slice(&next[b]);
                 }
-                out.sort_unstable();
-                out
-            })
-            .collect()
+            }
+            out.sort_unstable();
+            f(a, &out);
+        }
     }
 
     /// Slots in all.
@@ -514,114 +544,4 @@ impl Plan {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::trust::Trust;
-
-    fn scenario(text: &str) -> Scenario {
-        crate::scenario::from_str(text, "t.toml").unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    /// The precomputed gain and loss lists change trust exactly as the rules of docs/MODEL.md
-    /// 2.5 written out in [`Trust`] do, for every action of the reference scenario.
-    #[test]
-    fn gains_and_losses_match_the_trust_rules() {
-        let s = scenario(crate::scenario::DEFAULT_SCENARIO);
-        let plan = Plan::new(&s);
-        for (a, act) in s.actions.iter().enumerate() {
-            let n = s.parties.len();
-            let (mut rule, mut table) = (Trust::new(n), Trust::new(n));
-            rule.reset(&s);
-            table.reset(&s);
-            rule.on_done(&s, act);
-            table.gain(plan.gains.row(a));
-            assert_eq!(rule.as_slice(), table.as_slice(), "gain of {}", act.id);
-            rule.on_lapse(&s, act);
-            table.lose(plan.losses.row(a));
-            assert_eq!(rule.as_slice(), table.as_slice(), "loss of {}", act.id);
-        }
-    }
-
-    /// Requirements (done or started) and phases that wait for a phase block, transitively;
-    /// `requires_at_least`, which other actions can meet, does not.
-    #[test]
-    fn blocked_actions_follow_requirements_and_phases() {
-        let s = scenario(
-            r#"
-[scenario]
-name = "t"
-start = "2007-10-03"
-horizon_days = 100
-[[party]]
-id = "A"
-[[party]]
-id = "B"
-[[phase]]
-id = "one"
-[[phase]]
-id = "two"
-after = ["one"]
-[[action]]
-id = "a"
-party = "A"
-phase = "one"
-[[action]]
-id = "b"
-party = "B"
-phase = "one"
-requires = ["a@started"]
-[[action]]
-id = "c"
-party = "A"
-phase = "one"
-requires = ["b"]
-[[action]]
-id = "d"
-party = "B"
-phase = "one"
-requires_at_least = { n = 1, of = ["a", "c"] }
-[[action]]
-id = "e"
-party = "A"
-phase = "two"
-"#,
-        );
-        let blocked = Plan::blocked_until_started(&s);
-        let ids = |a: usize| -> Vec<&str> {
-            blocked[a]
-                .iter()
-                .map(|&b| s.actions[b as usize].id.as_str())
-                .collect()
-        };
-        assert_eq!(ids(0), ["b", "c", "e"]); // a: b needs it started, c needs b, e its phase
-        assert_eq!(ids(1), ["c", "e"]);
-        assert_eq!(ids(2), ["e"]);
-        assert_eq!(ids(3), ["e"]); // d: only the next phase waits for it
-        assert!(ids(4).is_empty());
-    }
-
-    /// Each offer's ceiling is at most the scenario-wide one and at least the starting trust.
-    #[test]
-    fn offer_ceilings_lie_between_start_and_global_ceiling() {
-        let s = scenario(crate::scenario::DEFAULT_SCENARIO);
-        let plan = Plan::new(&s);
-        let n = s.parties.len();
-        let global = Plan::trust_ceiling(&s);
-        for slot in &plan.slots {
-            let cps = plan.counterparts_of(slot);
-            if cps.is_empty() {
-                continue;
-            }
-            let mean =
-                |t: &[f64]| cps.iter().map(|&e| t[e as usize]).sum::<f64>() / cps.len() as f64;
-            let start = mean(&plan.initial_trust);
-            assert!(slot.tau_max >= start, "{slot:?}");
-            assert!(slot.tau_max <= mean(&global) * (1.0 + 1e-9), "{slot:?}");
-            assert_eq!(
-                cps.len(),
-                s.actions[slot.action as usize].counterparts[slot.k as usize].len()
-            );
-            assert!(cps.iter().all(|&e| e as usize / n == slot.party as usize));
-        }
-    }
-}
+mod tests;

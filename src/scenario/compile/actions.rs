@@ -79,13 +79,18 @@ pub(super) fn compile_actions(
         actors.sort_unstable();
         let actor_mask = actors.iter().fold(0u64, |m, &i| m | (1u64 << i));
         // Phase.
-        let ph = required(
-            ctx,
-            &r.phase,
-            span.clone(),
-            &format!("{who}: phase"),
-            &format!("declared phases: {}", list(&phase_ids.names)),
-        )?;
+        // The hint lists every phase: made only when it is needed (linear, not quadratic,
+        // in the size of a file that gives every action its phase).
+        let ph = match r.phase.as_ref() {
+            Some(ph) => ph,
+            None => required(
+                ctx,
+                &r.phase,
+                span.clone(),
+                &format!("{who}: phase"),
+                &format!("declared phases: {}", list(&phase_ids.names)),
+            )?,
+        };
         let phase = phase_ids.get(ctx, ph, &who)?;
         // Deadline.
         let (deadline, relative_deadline) = match &r.deadline {

@@ -84,6 +84,12 @@ pub fn best_case(s: &Scenario) -> BestCase {
         }
         Some(m)
     };
+    // Rounds until nothing changes. A round takes the phases in order and, within each, its
+    // start, its actions in order and its end, so that a chain declared in order (phase
+    // after phase, action requiring the one before) settles in one round, not one round
+    // per link. The order of the updates does not change the fixpoint: every value is a
+    // monotone function of the others, iterated from "never" (Gauss-Seidel reaches the
+    // point the round-by-round iteration reaches).
     for _round in 0..(na + np + 2) {
         let mut changed = false;
         for p in 0..np {
@@ -97,46 +103,9 @@ pub fn best_case(s: &Scenario) -> BestCase {
                 b.phase_start[p] = v;
                 changed = true;
             }
-        }
-        for k in 0..na {
-            let a = &s.actions[k];
-            let mut due = b.phase_start[a.phase];
-            due = due.and_then(|d| {
-                maxo(&mut a.requires_done.iter().map(|&j| b.done[j])).map(|x| x.max(d))
-            });
-            due = due.and_then(|d| {
-                maxo(&mut a.requires_started.iter().map(|&j| b.start[j])).map(|x| x.max(d))
-            });
-            if let (Some(d), Some(al)) = (due, &a.at_least) {
-                let mut ds: Vec<u64> = al.of.iter().filter_map(|&j| b.done[j]).collect();
-                ds.sort_unstable();
-                due = if al.n == 0 {
-                    Some(d)
-                } else if ds.len() >= al.n {
-                    Some(d.max(ds[al.n - 1]))
-                } else {
-                    None
-                };
+            for &k in &s.phases[p].actions {
+                changed |= update_action(s, &mut b, k);
             }
-            let start = due.map(|d| {
-                a.actors
-                    .iter()
-                    .map(|&i| {
-                        let r = u64::from(s.parties[i].review_every);
-                        d.div_ceil(r) * r
-                    })
-                    .max()
-                    .unwrap_or(d)
-            });
-            let done = start.map(|t| t + u64::from(a.duration.min_days()));
-            if (due, start, done) != (b.due[k], b.start[k], b.done[k]) {
-                b.due[k] = due;
-                b.start[k] = start;
-                b.done[k] = done;
-                changed = true;
-            }
-        }
-        for p in 0..np {
             let v = maxo(&mut s.phases[p].actions.iter().map(|&k| b.done[k]));
             if v != b.phase_done[p] {
                 b.phase_done[p] = v;
@@ -148,6 +117,51 @@ pub fn best_case(s: &Scenario) -> BestCase {
         }
     }
     b
+}
+
+/// One update of action `k`'s best-case days from the values at hand; whether they changed.
+fn update_action(s: &Scenario, b: &mut BestCase, k: usize) -> bool {
+    let maxo = |xs: &mut dyn Iterator<Item = Option<u64>>| -> Option<u64> {
+        let mut m = 0u64;
+        for x in xs {
+            m = m.max(x?);
+        }
+        Some(m)
+    };
+    let a = &s.actions[k];
+    let mut due = b.phase_start[a.phase];
+    due = due.and_then(|d| maxo(&mut a.requires_done.iter().map(|&j| b.done[j])).map(|x| x.max(d)));
+    due = due
+        .and_then(|d| maxo(&mut a.requires_started.iter().map(|&j| b.start[j])).map(|x| x.max(d)));
+    if let (Some(d), Some(al)) = (due, &a.at_least) {
+        let mut ds: Vec<u64> = al.of.iter().filter_map(|&j| b.done[j]).collect();
+        ds.sort_unstable();
+        due = if al.n == 0 {
+            Some(d)
+        } else if ds.len() >= al.n {
+            Some(d.max(ds[al.n - 1]))
+        } else {
+            None
+        };
+    }
+    let start = due.map(|d| {
+        a.actors
+            .iter()
+            .map(|&i| {
+                let r = u64::from(s.parties[i].review_every);
+                d.div_ceil(r) * r
+            })
+            .max()
+            .unwrap_or(d)
+    });
+    let done = start.map(|t| t + u64::from(a.duration.min_days()));
+    if (due, start, done) != (b.due[k], b.start[k], b.done[k]) {
+        b.due[k] = due;
+        b.start[k] = start;
+        b.done[k] = done;
+        return true;
+    }
+    false
 }
 
 pub(super) fn explain_never_due(s: &Scenario, b: &BestCase, k: usize) -> String {
@@ -197,6 +211,131 @@ pub(super) fn explain_never_due(s: &Scenario, b: &BestCase, k: usize) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The iteration as first written: each round all phase starts, then all actions in
+    /// order, then all phase ends.
+    fn best_case_by_rounds(s: &Scenario) -> BestCase {
+        let (na, np) = (s.actions.len(), s.phases.len());
+        let mut b = BestCase {
+            phase_start: vec![None; np],
+            phase_done: vec![None; np],
+            due: vec![None; na],
+            start: vec![None; na],
+            done: vec![None; na],
+        };
+        let maxo = |xs: &mut dyn Iterator<Item = Option<u64>>| -> Option<u64> {
+            let mut m = 0u64;
+            for x in xs {
+                m = m.max(x?);
+            }
+            Some(m)
+        };
+        loop {
+            let mut changed = false;
+            for p in 0..np {
+                let v = match &s.phases[p].start {
+                    PhaseStart::Day(d) => Some(u64::from(*d)),
+                    PhaseStart::After { phases, lag } => {
+                        maxo(&mut phases.iter().map(|&q| b.phase_done[q]))
+                            .map(|d| d + u64::from(*lag))
+                    }
+                };
+                changed |= v != b.phase_start[p];
+                b.phase_start[p] = v;
+            }
+            for k in 0..na {
+                changed |= update_action(s, &mut b, k);
+            }
+            for p in 0..np {
+                let v = maxo(&mut s.phases[p].actions.iter().map(|&k| b.done[k]));
+                changed |= v != b.phase_done[p];
+                b.phase_done[p] = v;
+            }
+            if !changed {
+                return b;
+            }
+        }
+    }
+
+    /// Phases declared in order and in reverse, with lags, durations, review periods, a
+    /// `requires_at_least` and an action required started across phases (a compiled scenario
+    /// has no action that can never be due: that is refused).
+    #[test]
+    fn best_case_is_the_fixpoint_whatever_the_order_of_declaration() {
+        let chain = |n: usize, reverse: bool| {
+            let mut t = String::from(
+                "[scenario]\nname = \"t\"\nstart = \"2007-10-03\"\nhorizon_days = 5000\n[[party]]\nid = \"A\"\nreview_every_days = 7\n[[party]]\nid = \"B\"\n",
+            );
+            let order: Vec<usize> = if reverse {
+                (0..n).rev().collect()
+            } else {
+                (0..n).collect()
+            };
+            for &i in &order {
+                t += &format!("[[phase]]\nid = \"p{i}\"\n");
+                if i > 0 {
+                    t += &format!("after = [\"p{}\"]\nlag_days = {}\n", i - 1, i % 3);
+                }
+            }
+            for &i in &order {
+                let party = ["A", "B", "[\"A\", \"B\"]"][i % 3];
+                let party = if party.starts_with('[') {
+                    party.to_string()
+                } else {
+                    format!("\"{party}\"")
+                };
+                t += &format!(
+                    "[[action]]\nid = \"a{i}\"\nparty = {party}\nphase = \"p{i}\"\nduration = {{ fixed = {} }}\n",
+                    i % 4
+                );
+                if i >= 2 {
+                    t += &format!(
+                        "requires_at_least = {{ n = 1, of = [\"a{}\", \"a{}\"] }}\n",
+                        i - 2,
+                        i - 1
+                    );
+                }
+                if i % 5 == 4 {
+                    t += &format!("requires = [\"a{}@started\"]\n", i - 3);
+                }
+            }
+            crate::scenario::from_str(&t, "t.toml").unwrap_or_else(|e| panic!("{e}\n{t}"))
+        };
+        let days = |s: &Scenario, b: &BestCase| {
+            let mut v: Vec<(String, Option<u64>, Option<u64>)> = s
+                .actions
+                .iter()
+                .enumerate()
+                .map(|(k, a)| (a.id.clone(), b.due[k], b.done[k]))
+                .collect();
+            v.sort();
+            v
+        };
+        for n in [1, 2, 7, 30] {
+            let (fwd, rev) = (chain(n, false), chain(n, true));
+            let b = best_case(&fwd);
+            assert_eq!(
+                days(&fwd, &b),
+                days(&fwd, &best_case_by_rounds(&fwd)),
+                "n = {n}"
+            );
+            assert_eq!(days(&fwd, &b), days(&rev, &best_case(&rev)), "n = {n}");
+            assert_eq!(
+                days(&rev, &best_case(&rev)),
+                days(&rev, &best_case_by_rounds(&rev)),
+                "n = {n}"
+            );
+            assert!(b.done.iter().all(Option::is_some), "n = {n}");
+        }
+        for s in [
+            include_str!("../../../scenarios/second-phase-2007.toml"),
+            include_str!("../../../scenarios/history-2007-2009.toml"),
+            include_str!("../../../scenarios/communique-july-2007.toml"),
+        ] {
+            let s = crate::scenario::from_str(s, "s.toml").unwrap();
+            assert_eq!(days(&s, &best_case(&s)), days(&s, &best_case_by_rounds(&s)));
+        }
+    }
 
     #[test]
     fn cycles_are_found_and_reported_in_order() {
