@@ -250,7 +250,7 @@ pub(crate) fn date_ticks(start: NaiveDate, lo: f64, hi: f64, max: usize) -> Vec<
     if hi_d < lo_d {
         return Vec::new();
     }
-    let date = |d: i64| start.checked_add_signed(chrono::Duration::days(d));
+    let date = |d: i64| chrono::Duration::try_days(d).and_then(|dd| start.checked_add_signed(dd));
     let day_of = |dt: NaiveDate| (dt - start).num_days();
     let mut steps: Vec<DateStep> = [1, 2, 7].into_iter().map(DateStep::Days).collect();
     steps.push(DateStep::HalfMonths);

@@ -262,8 +262,8 @@ impl RunData {
     /// The date of a (possibly fractional) day, rounded to the nearest day.
     pub fn date(&self, day: f64) -> NaiveDate {
         let d = day.round() as i64;
-        self.start
-            .checked_add_signed(chrono::Duration::days(d))
+        chrono::Duration::try_days(d)
+            .and_then(|dd| self.start.checked_add_signed(dd))
             .unwrap_or(self.start)
     }
 
@@ -324,13 +324,25 @@ fn opt_f64(s: &str, path: &Path, line: u64) -> Result<Option<f64>> {
     if s.is_empty() {
         return Ok(None);
     }
-    s.parse::<f64>().map(Some).map_err(|_| {
+    let x = s.parse::<f64>().map_err(|_| {
         Error::Refused(format!(
             "{} line {line}: `{s}` is not a number",
             path.display()
         ))
-    })
+    })?;
+    // No figure negsim writes is larger: days are at most 1,000,000, quantities add up to
+    // at most 1e15 per unit. Beyond it, charts' axes would have no sensible ticks.
+    if !(x.is_finite() && x.abs() <= MAX_FIGURE) {
+        return Err(Error::Refused(format!(
+            "{} line {line}: `{s}` is not a figure negsim writes (finite, at most {MAX_FIGURE:e} in size)",
+            path.display()
+        )));
+    }
+    Ok(Some(x))
 }
+
+/// The largest figure (in size) a run's files hold: a unit's total quantity.
+const MAX_FIGURE: f64 = crate::scenario::compile::MAX_UNIT_TOTAL;
 
 fn read_manifest(dir: &Path) -> Result<ManifestView> {
     let path = dir.join("manifest.json");
@@ -422,6 +434,15 @@ fn read_summary(dir: &Path) -> Result<Summary> {
             ci,
             quantiles: [f(6)?, f(7)?, f(8)?, f(9)?, f(10)?],
         };
+        // Every figure a run summarises (a day, a count, a quantity, a share) is >= 0, so
+        // are its mean and quantiles (only an interval's lower end may fall below 0).
+        if metric.mean.is_some_and(|x| x < 0.0)
+            || metric.quantiles.iter().flatten().any(|&x| x < 0.0)
+        {
+            return Err(bad(
+                "mean or quantile: below 0, which no figure negsim summarises is",
+            ));
+        }
         out.entry(point)
             .or_default()
             .insert(rec[m].to_string(), metric);
@@ -531,6 +552,15 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
         rows += 1;
         let row = trials::parse_row(&rec, &cols, line)?;
         let res = &row.result;
+        // No run writes a day past the longest horizon; the charts count trials per day.
+        if i64::from(res.end_day) > crate::scenario::MAX_HORIZON_DAYS {
+            return Err(Error::Refused(format!(
+                "{} line {line}: end_day {} is past the longest horizon a scenario may have ({} days), so not a day negsim wrote",
+                path.display(),
+                res.end_day,
+                crate::scenario::MAX_HORIZON_DAYS
+            )));
+        }
         if start.is_none() {
             // The first row: its point is the lowest in the file (rows are in point order),
             // the one the detailed charts show, also for a shard that lacks point 0.
@@ -542,7 +572,8 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
                     &rec[end_date_col]
                 ))
             })?;
-            start = date.checked_sub_signed(chrono::Duration::days(i64::from(res.end_day)));
+            start = chrono::Duration::try_days(i64::from(res.end_day))
+                .and_then(|dd| date.checked_sub_signed(dd));
         }
         horizon = horizon.max(res.end_day);
         if row.point == detail.point {

@@ -476,3 +476,109 @@ fn a_changed_scenario_file_drops_only_the_party_chart() {
         "says why"
     );
 }
+
+/// Rewrite `dir/manifest.json` so that it seals the files as they are now (rows and SHA-256),
+/// as someone who edits a run's files and then its manifest would.
+fn reseal(dir: &Path) {
+    use sha2::Digest;
+    let mp = dir.join("manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&mp).unwrap()).unwrap();
+    for o in m["outputs"].as_array_mut().unwrap() {
+        let file = o["file"].as_str().unwrap().to_string();
+        if file == "manifest.json" {
+            continue;
+        }
+        let bytes = std::fs::read(dir.join(&file)).unwrap();
+        let rows = bytes.iter().filter(|&&b| b == b'\n').count() - 1;
+        o["rows"] = rows.into();
+        o["sha256"] = format!("{:x}", sha2::Sha256::digest(&bytes)).into();
+    }
+    std::fs::write(&mp, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+}
+
+/// Replace column `name` of every data row of `dir/file` with `value`.
+fn set_column(dir: &Path, file: &str, name: &str, value: &str) {
+    let p = dir.join(file);
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let k = header.split(',').position(|c| c == name).unwrap();
+    let mut out = format!("{header}\n");
+    for l in lines {
+        let mut cells: Vec<&str> = l.split(',').collect();
+        cells[k] = value;
+        out += &cells.join(",");
+        out.push('\n');
+    }
+    std::fs::write(&p, out).unwrap();
+}
+
+/// Files edited and their manifest resealed pass `verify`; the report must still never panic
+/// or allocate by a day no run writes: means as large as a run may write are drawn, larger
+/// ones and an end_day past the longest horizon are refused by line.
+#[test]
+fn report_of_resealed_extreme_values_draws_or_refuses_without_a_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("base");
+    let out = base.to_str().unwrap();
+    negsim()
+        .args(["run", "--trials", "20", "--seed", "3", "--out", out])
+        .args(["--vary", "party.DPRK.compliance=0.3,0.6"])
+        .assert()
+        .success();
+    for (value, drawn) in [
+        ("1e15", true),
+        ("-1", false),
+        ("1e308", false),
+        ("-1e308", false),
+        ("inf", false),
+        ("18446744073709551615", false),
+    ] {
+        let dir = tmp.path().join(format!("mean{value}"));
+        copy_dir(&base, &dir);
+        set_column(&dir, "summary.csv", "mean", value);
+        reseal(&dir);
+        negsim()
+            .args(["verify", dir.to_str().unwrap()])
+            .assert()
+            .success();
+        let done = negsim().args(["report", dir.to_str().unwrap()]).assert();
+        if drawn {
+            done.success();
+        } else {
+            let stderr = String::from_utf8_lossy(&done.code(1).get_output().stderr).to_string();
+            assert!(
+                stderr.contains("not a figure negsim writes") || stderr.contains("below 0"),
+                "{value}: {stderr}"
+            );
+        }
+    }
+    let dir = tmp.path().join("end_day");
+    copy_dir(&base, &dir);
+    set_column(&dir, "trials.csv", "end_day", "18446744073709551615");
+    reseal(&dir);
+    negsim()
+        .args(["verify", dir.to_str().unwrap()])
+        .assert()
+        .success();
+    let done = negsim()
+        .args(["report", dir.to_str().unwrap()])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("trials.csv line 2") && stderr.contains("past the longest horizon"),
+        "{stderr}"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}

@@ -191,8 +191,8 @@ impl Fact {
     pub fn value_text(&self, x: f64, start: NaiveDate) -> String {
         match self.kind {
             FactKind::Day if self.censored.is_some_and(|c| x >= c) => "never".into(),
-            FactKind::Day => start
-                .checked_add_signed(chrono::Duration::days(x.round() as i64))
+            FactKind::Day => chrono::Duration::try_days(x.round() as i64)
+                .and_then(|dd| start.checked_add_signed(dd))
                 .map_or_else(|| crate::report::draw::num(x), |d| d.to_string()),
             _ => crate::report::draw::num(x),
         }

@@ -106,8 +106,8 @@ pub struct CalibrationData {
 impl CalibrationData {
     /// The date of a day number.
     pub fn date(&self, day: f64) -> NaiveDate {
-        self.start
-            .checked_add_signed(chrono::Duration::days(day.round() as i64))
+        chrono::Duration::try_days(day.round() as i64)
+            .and_then(|dd| self.start.checked_add_signed(dd))
             .unwrap_or(self.start)
     }
 }
@@ -373,7 +373,7 @@ fn read_predictive(dir: &Path, facts: &[Fact]) -> Result<(Vec<FactStats>, u64, u
                     format!("line {line}: bad end_date `{}`", &rec[end_date]),
                 )
             })?;
-            start = date.checked_sub_signed(chrono::Duration::days(d));
+            start = chrono::Duration::try_days(d).and_then(|dd| date.checked_sub_signed(dd));
         }
         let mut all = true;
         for ((f, s), &c) in facts.iter().zip(&mut stats).zip(&cols) {

@@ -7,6 +7,7 @@
 //! every consent at the first possible review, every duration at its least).
 
 mod actions;
+pub use actions::MAX_UNIT_TOTAL;
 mod parties;
 mod phases;
 mod shocks;
