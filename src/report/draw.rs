@@ -84,7 +84,10 @@ impl Ranged for KeyAxis {
         if span == 0.0 {
             return (limit.0 + limit.1) / 2;
         }
-        let f = (v - self.lo) / span;
+        // A value far outside the axis (an interval's end in a hand-edited file) is kept
+        // within a plot's width of it, so that plotters' pixel arithmetic cannot overflow;
+        // values on the axis map as before.
+        let f = ((v - self.lo) / span).clamp(-1.0, 2.0);
         limit.0 + (f64::from(limit.1 - limit.0) * f + 1e-3).floor() as i32
     }
 

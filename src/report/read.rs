@@ -443,6 +443,15 @@ fn read_summary(dir: &Path) -> Result<Summary> {
                 "mean or quantile: below 0, which no figure negsim summarises is",
             ));
         }
+        // Its interval is `mean +- 1.96 sd / sqrt(n)`, and figures >= 0 have sd <= mean *
+        // sqrt(n), so the lower end is at least -0.96 mean (-2 mean, with room to spare).
+        if let Some((lo, _)) = metric.ci
+            && lo < -2.0 * metric.mean.unwrap_or(0.0) - 1e-6
+        {
+            return Err(bad(
+                "ci95_low: further below 0 than the interval of figures >= 0 can reach",
+            ));
+        }
         out.entry(point)
             .or_default()
             .insert(rec[m].to_string(), metric);

@@ -554,6 +554,16 @@ fn report_of_resealed_extreme_values_draws_or_refuses_without_a_panic() {
             );
         }
     }
+    let dir = tmp.path().join("ci_low");
+    copy_dir(&base, &dir);
+    set_column(&dir, "summary.csv", "ci95_low", "-1e15");
+    reseal(&dir);
+    let done = negsim()
+        .args(["report", dir.to_str().unwrap()])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+    assert!(stderr.contains("ci95_low"), "{stderr}");
     let dir = tmp.path().join("end_day");
     copy_dir(&base, &dir);
     set_column(&dir, "trials.csv", "end_day", "18446744073709551615");
