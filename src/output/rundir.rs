@@ -76,31 +76,76 @@ fn is_negsim_entry(dir: &Path, name: &str) -> bool {
         || (name == PREDICTIVE && is_run_dir(&dir.join(PREDICTIVE)))
 }
 
-/// A folder holding only what a run writes (the predictive run of a calibration).
+/// A folder holding only what a run writes (the predictive run of a calibration), and
+/// something only a run leaves (see [`left_by_a_run`]).
 fn is_run_dir(p: &Path) -> bool {
     p.is_dir()
         && fs::read_dir(p).is_ok_and(|rd| {
-            rd.flatten()
-                .all(|e| is_negsim_entry(p, &e.file_name().to_string_lossy()))
+            let names: Vec<String> = rd
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect();
+            names.iter().all(|n| is_negsim_entry(p, n)) && left_by_a_run(&names)
         })
 }
 
-/// A `report/` folder holding only what `negsim report` writes: SVG charts, `report.html`,
-/// a calibration's `fit.csv`, their temporaries.
-fn is_report_dir(p: &Path) -> bool {
-    let Ok(rd) = fs::read_dir(p) else {
-        return false;
-    };
-    rd.flatten().all(|e| {
-        let n = e.file_name().to_string_lossy().to_string();
-        let n = n
-            .strip_prefix('.')
-            .and_then(|x| x.strip_suffix(".partial"))
-            .unwrap_or(&n)
-            .to_string();
-        e.file_type().is_ok_and(|t| t.is_file())
-            && (n.ends_with(".svg") || n.ends_with(".html") || n == "fit.csv")
+/// Whether a folder's entries show that a negsim run wrote there, not only files with a
+/// run file's name: its manifest (written last), its lock (left by a run that was killed)
+/// or a temporary `.X.partial`. A user's own `trials.csv` alone is not a run.
+fn left_by_a_run(names: &[String]) -> bool {
+    names.iter().any(|n| {
+        n == "manifest.json" || n == LOCK_FILE || (n.starts_with('.') && n.ends_with(".partial"))
     })
+}
+
+/// The file `negsim report` writes last in `report/`: the names of the files it wrote, one
+/// per line.
+pub const REPORT_MARKER: &str = ".negsim-report";
+
+/// The entry of the folder `p` that `negsim report` did not write, if any (the first, by
+/// name). A report lists its files in [`REPORT_MARKER`]; a report of negsim 0.3.0 or before,
+/// which has none, is taken for one when it holds `report.html` and otherwise only SVG
+/// charts and `fit.csv`. Temporaries (`.X.partial`) of a report being written are its own.
+///
+/// # Errors
+/// [`Error::Io`] when the folder or its marker cannot be read.
+pub fn foreign_in_report(p: &Path) -> Result<Option<String>> {
+    let mut names: Vec<(String, bool)> = Vec::new();
+    for e in fs::read_dir(p).map_err(|e| Error::io(p, e))? {
+        let e = e.map_err(|e| Error::io(p, e))?;
+        let is_file = e.file_type().is_ok_and(|t| t.is_file());
+        names.push((e.file_name().to_string_lossy().to_string(), is_file));
+    }
+    names.sort();
+    let marker = p.join(REPORT_MARKER);
+    let listed: Option<Vec<String>> = if marker.is_file() {
+        let text = fs::read_to_string(&marker).map_err(|e| Error::io(&marker, e))?;
+        Some(text.lines().map(str::to_string).collect())
+    } else {
+        None
+    };
+    let ours = |n: &str| match &listed {
+        Some(l) => n == REPORT_MARKER || l.iter().any(|x| x == n),
+        None => n.ends_with(".svg") || n == "report.html" || n == "fit.csv",
+    };
+    let legacy_has_page = listed.is_some() || names.iter().any(|(n, _)| n == "report.html");
+    for (n, is_file) in &names {
+        let inner = n.strip_prefix('.').and_then(|x| x.strip_suffix(".partial"));
+        let own = *is_file
+            && match inner {
+                Some(i) => i.ends_with(".svg") || i.ends_with(".html") || i == "fit.csv",
+                None => legacy_has_page && ours(n),
+            };
+        if !own {
+            return Ok(Some(n.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// A `report/` folder holding only what `negsim report` wrote ([`foreign_in_report`]).
+fn is_report_dir(p: &Path) -> bool {
+    p.is_dir() && matches!(foreign_in_report(p), Ok(None))
 }
 
 /// `p` made absolute with every existing part resolved (the rest appended as given).
@@ -180,6 +225,17 @@ pub fn refuse_foreign(dir: &Path) -> Result<()> {
         return Err(Error::Refused(format!(
             "{} holds `{f}`, which negsim did not write: negsim writes (and with --force replaces) only a folder of its own; give --out an empty or new folder",
             dir.display()
+        )));
+    }
+    if !names.is_empty() && !left_by_a_run(&names) {
+        return Err(Error::Refused(format!(
+            "{} holds {}, but no manifest.json, lock or temporary of a negsim run: negsim did not write it, and writes (and with --force replaces) only a folder of its own; give --out an empty or new folder",
+            dir.display(),
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     Ok(())
@@ -387,6 +443,28 @@ pub fn sync_dir(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Files with a run's names are negsim's only beside a manifest, a lock or a temporary:
+    /// a user's lone `trials.csv`, in the folder or in `predictive/`, is refused.
+    #[test]
+    fn run_file_names_alone_are_not_a_run() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path().join("out");
+        fs::create_dir_all(d.join(PREDICTIVE)).unwrap();
+        fs::write(d.join(PREDICTIVE).join("trials.csv"), "mine").unwrap();
+        fs::write(d.join("manifest.json"), "{}").unwrap();
+        let e = refuse_foreign(&d).unwrap_err().to_string();
+        assert!(e.contains("`predictive`"), "{e}");
+        fs::write(d.join(PREDICTIVE).join(".summary.csv.partial"), "").unwrap();
+        refuse_foreign(&d).unwrap();
+        let lone = t.path().join("lone");
+        fs::create_dir_all(&lone).unwrap();
+        fs::write(lone.join("trials.csv"), "mine").unwrap();
+        let e = refuse_foreign(&lone).unwrap_err().to_string();
+        assert!(e.contains("no manifest.json, lock or temporary"), "{e}");
+        fs::write(lone.join(LOCK_FILE), "").unwrap();
+        refuse_foreign(&lone).unwrap();
+    }
 
     #[test]
     fn special_and_foreign_folders_are_refused() {

@@ -119,16 +119,42 @@ fn write_file(dir: &Path, name: &str, text: &str) -> Result<PathBuf> {
 
 /// Remove the charts and page of an earlier report, so none of its charts outlives it.
 fn clear_old(dir: &Path) -> Result<()> {
+    // Refused before anything is removed: a file the user put in `report/` stays.
+    if let Some(f) = crate::output::rundir::foreign_in_report(dir)? {
+        return Err(Error::Refused(format!(
+            "{} holds `{f}`, which negsim report did not write: the report replaces only a folder of its own; move that file (or the folder) away",
+            dir.display()
+        )));
+    }
     let entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut marker = None;
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let name = entry.file_name().to_string_lossy().to_string();
-        if name.ends_with(".svg") || name == REPORT_HTML || name == calibration::FIT_CSV {
-            let p = entry.path();
-            fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+        if entry.file_name() == crate::output::rundir::REPORT_MARKER {
+            // Removed last: until then the folder still reads as a report.
+            marker = Some(entry.path());
+            continue;
         }
+        let p = entry.path();
+        fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+    }
+    if let Some(p) = marker {
+        fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
     }
     Ok(())
+}
+
+/// Write `report/`'s marker last: the names of `files`, so that the folder reads as negsim's
+/// and nothing else in it is ever taken for its own.
+fn write_marker(dir: &Path, files: &[PathBuf]) -> Result<()> {
+    let mut text = String::new();
+    for f in files {
+        if let Some(n) = f.file_name() {
+            text += &n.to_string_lossy();
+            text.push('\n');
+        }
+    }
+    write_file(dir, crate::output::rundir::REPORT_MARKER, &text).map(|_| ())
 }
 
 /// Read the finished run in `run_dir` and write its report into `run_dir/report/`: one SVG
@@ -160,6 +186,7 @@ pub fn write_report(run_dir: &Path) -> Result<ReportSummary> {
     }
     let html = write_file(&dir, REPORT_HTML, &html::page(&run, &charts))?;
     files.push(html.clone());
+    write_marker(&dir, &files)?;
     Ok(ReportSummary {
         dir,
         files,

@@ -592,3 +592,42 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A file the user put in `report/` is never overwritten nor removed: `report` and
+/// `run --force` refuse the folder; a report negsim wrote (listed in its marker) is
+/// replaced by the next.
+#[test]
+fn a_users_file_in_report_is_never_overwritten_or_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("run");
+    let out = d.to_str().unwrap();
+    run_and_report(&d, "50", &[]);
+    let marker = std::fs::read_to_string(d.join("report/.negsim-report")).unwrap();
+    assert!(marker.lines().any(|l| l == "report.html"), "{marker}");
+    // Drawn again over its own report.
+    negsim().args(["report", out]).assert().success();
+    for (name, text) in [
+        ("mine.html", "<b>mine</b>"),
+        ("outcomes.svg", "<svg>mine</svg>"),
+    ] {
+        let dir = tmp.path().join(format!("user-{name}"));
+        let o = dir.to_str().unwrap();
+        negsim()
+            .args(["run", "--trials", "20", "--out", o])
+            .assert()
+            .success();
+        std::fs::create_dir_all(dir.join("report")).unwrap();
+        std::fs::write(dir.join("report").join(name), text).unwrap();
+        let done = negsim().args(["report", o]).assert().code(1);
+        let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+        assert!(stderr.contains(&format!("`{name}`")), "{stderr}");
+        negsim()
+            .args(["run", "--trials", "20", "--force", "--out", o])
+            .assert()
+            .code(1);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("report").join(name)).unwrap(),
+            text
+        );
+    }
+}

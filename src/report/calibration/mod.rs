@@ -85,6 +85,7 @@ pub(crate) fn write(dir: &Path) -> Result<super::ReportSummary> {
     files.push(super::write_file(&out, FIT_CSV, &cal.fit.csv())?);
     let page = super::write_file(&out, super::REPORT_HTML, &html::page(&cal, &charts))?;
     files.push(page.clone());
+    super::write_marker(&out, &files)?;
     Ok(super::ReportSummary {
         dir: out,
         files,
