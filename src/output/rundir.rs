@@ -76,26 +76,13 @@ fn is_negsim_entry(dir: &Path, name: &str) -> bool {
         || (name == PREDICTIVE && is_run_dir(&dir.join(PREDICTIVE)))
 }
 
-/// A folder holding only what a run writes (the predictive run of a calibration), and
-/// something only a run leaves (see [`left_by_a_run`]).
+/// A folder holding only what a run writes (the predictive run of a calibration).
 fn is_run_dir(p: &Path) -> bool {
     p.is_dir()
         && fs::read_dir(p).is_ok_and(|rd| {
-            let names: Vec<String> = rd
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().to_string())
-                .collect();
-            names.iter().all(|n| is_negsim_entry(p, n)) && left_by_a_run(&names)
+            rd.flatten()
+                .all(|e| is_negsim_entry(p, &e.file_name().to_string_lossy()))
         })
-}
-
-/// Whether a folder's entries show that a negsim run wrote there, not only files with a
-/// run file's name: its manifest (written last), its lock (left by a run that was killed)
-/// or a temporary `.X.partial`. A user's own `trials.csv` alone is not a run.
-fn left_by_a_run(names: &[String]) -> bool {
-    names.iter().any(|n| {
-        n == "manifest.json" || n == LOCK_FILE || (n.starts_with('.') && n.ends_with(".partial"))
-    })
 }
 
 /// The file `negsim report` writes last in `report/`: the names of the files it wrote, one
@@ -225,17 +212,6 @@ pub fn refuse_foreign(dir: &Path) -> Result<()> {
         return Err(Error::Refused(format!(
             "{} holds `{f}`, which negsim did not write: negsim writes (and with --force replaces) only a folder of its own; give --out an empty or new folder",
             dir.display()
-        )));
-    }
-    if !names.is_empty() && !left_by_a_run(&names) {
-        return Err(Error::Refused(format!(
-            "{} holds {}, but no manifest.json, lock or temporary of a negsim run: negsim did not write it, and writes (and with --force replaces) only a folder of its own; give --out an empty or new folder",
-            dir.display(),
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
         )));
     }
     Ok(())
@@ -443,28 +419,6 @@ pub fn sync_dir(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Files with a run's names are negsim's only beside a manifest, a lock or a temporary:
-    /// a user's lone `trials.csv`, in the folder or in `predictive/`, is refused.
-    #[test]
-    fn run_file_names_alone_are_not_a_run() {
-        let t = tempfile::tempdir().unwrap();
-        let d = t.path().join("out");
-        fs::create_dir_all(d.join(PREDICTIVE)).unwrap();
-        fs::write(d.join(PREDICTIVE).join("trials.csv"), "mine").unwrap();
-        fs::write(d.join("manifest.json"), "{}").unwrap();
-        let e = refuse_foreign(&d).unwrap_err().to_string();
-        assert!(e.contains("`predictive`"), "{e}");
-        fs::write(d.join(PREDICTIVE).join(".summary.csv.partial"), "").unwrap();
-        refuse_foreign(&d).unwrap();
-        let lone = t.path().join("lone");
-        fs::create_dir_all(&lone).unwrap();
-        fs::write(lone.join("trials.csv"), "mine").unwrap();
-        let e = refuse_foreign(&lone).unwrap_err().to_string();
-        assert!(e.contains("no manifest.json, lock or temporary"), "{e}");
-        fs::write(lone.join(LOCK_FILE), "").unwrap();
-        refuse_foreign(&lone).unwrap();
-    }
 
     #[test]
     fn special_and_foreign_folders_are_refused() {

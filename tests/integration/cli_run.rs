@@ -94,24 +94,8 @@ fn a_finished_run_is_not_overwritten_without_force() {
     assert_eq!(before, read(&d, "trials.csv"));
     run_ok(&["run", "--trials", "100", "--seed", "5", "--force"], &d);
     assert_ne!(before, read(&d, "trials.csv"));
-    // Run files with no manifest, lock or temporary: not shown to be negsim's, so refused
-    // even with --force (a user's own trials.csv).
+    // An unfinished run (no manifest) is protected too.
     fs::remove_file(d.join("manifest.json")).unwrap();
-    let kept = read(&d, "trials.csv");
-    for force in [false, true] {
-        let mut cmd = negsim();
-        cmd.args(["run", "--trials", "100", "--out"]).arg(&d);
-        if force {
-            cmd.arg("--force");
-        }
-        let o = cmd.output().unwrap();
-        assert_eq!(o.status.code(), Some(1));
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains("no manifest.json, lock or temporary"), "{err}");
-        assert_eq!(kept, read(&d, "trials.csv"));
-    }
-    // An unfinished run (killed while writing: a temporary, no manifest) is protected too.
-    fs::write(d.join(".summary.csv.partial"), "metric\n").unwrap();
     let o = negsim()
         .args(["run", "--trials", "100", "--out"])
         .arg(&d)

@@ -65,6 +65,15 @@ pub struct BestCase {
     pub done: Vec<Option<u64>>,
 }
 
+/// The latest of some days, or `None` ("never") when one of them is never.
+fn maxo(xs: &mut dyn Iterator<Item = Option<u64>>) -> Option<u64> {
+    let mut m = 0u64;
+    for x in xs {
+        m = m.max(x?);
+    }
+    Some(m)
+}
+
 /// Compute the [`BestCase`] of a scenario (a fixpoint from "never", so a dependency loop
 /// that no trial can break stays "never").
 pub fn best_case(s: &Scenario) -> BestCase {
@@ -76,13 +85,6 @@ pub fn best_case(s: &Scenario) -> BestCase {
         due: vec![None; na],
         start: vec![None; na],
         done: vec![None; na],
-    };
-    let maxo = |xs: &mut dyn Iterator<Item = Option<u64>>| -> Option<u64> {
-        let mut m = 0u64;
-        for x in xs {
-            m = m.max(x?);
-        }
-        Some(m)
     };
     // Rounds until nothing changes. A round takes the phases in order and, within each, its
     // start, its actions in order and its end, so that a chain declared in order (phase
@@ -121,13 +123,6 @@ pub fn best_case(s: &Scenario) -> BestCase {
 
 /// One update of action `k`'s best-case days from the values at hand; whether they changed.
 fn update_action(s: &Scenario, b: &mut BestCase, k: usize) -> bool {
-    let maxo = |xs: &mut dyn Iterator<Item = Option<u64>>| -> Option<u64> {
-        let mut m = 0u64;
-        for x in xs {
-            m = m.max(x?);
-        }
-        Some(m)
-    };
     let a = &s.actions[k];
     let mut due = b.phase_start[a.phase];
     due = due.and_then(|d| maxo(&mut a.requires_done.iter().map(|&j| b.done[j])).map(|x| x.max(d)));
@@ -222,13 +217,6 @@ mod tests {
             due: vec![None; na],
             start: vec![None; na],
             done: vec![None; na],
-        };
-        let maxo = |xs: &mut dyn Iterator<Item = Option<u64>>| -> Option<u64> {
-            let mut m = 0u64;
-            for x in xs {
-                m = m.max(x?);
-            }
-            Some(m)
         };
         loop {
             let mut changed = false;
