@@ -144,15 +144,15 @@ fn clear_old(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Write `report/`'s marker last: the names of `files`, so that the folder reads as negsim's
-/// and nothing else in it is ever taken for its own.
-fn write_marker(dir: &Path, files: &[PathBuf]) -> Result<()> {
+/// Write `report/`'s marker before anything else of a report: the names of the files about
+/// to be written, so that the folder reads as negsim's at every moment (a report killed
+/// halfway leaves only files its marker lists, and is replaced by the next) and nothing else
+/// in it is ever taken for its own.
+fn write_marker<'a>(dir: &Path, names: impl IntoIterator<Item = &'a str>) -> Result<()> {
     let mut text = String::new();
-    for f in files {
-        if let Some(n) = f.file_name() {
-            text += &n.to_string_lossy();
-            text.push('\n');
-        }
+    for n in names {
+        text += n;
+        text.push('\n');
     }
     write_file(dir, crate::output::rundir::REPORT_MARKER, &text).map(|_| ())
 }
@@ -180,13 +180,16 @@ pub fn write_report(run_dir: &Path) -> Result<ReportSummary> {
     let dir = run_dir.join(REPORT_DIR);
     fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     clear_old(&dir)?;
+    write_marker(
+        &dir,
+        charts.iter().map(|c| c.file.as_str()).chain([REPORT_HTML]),
+    )?;
     let mut files = Vec::with_capacity(charts.len() + 1);
     for c in &charts {
         files.push(write_file(&dir, &c.file, &c.svg)?);
     }
     let html = write_file(&dir, REPORT_HTML, &html::page(&run, &charts))?;
     files.push(html.clone());
-    write_marker(&dir, &files)?;
     Ok(ReportSummary {
         dir,
         files,

@@ -606,6 +606,17 @@ fn a_users_file_in_report_is_never_overwritten_or_removed() {
     assert!(marker.lines().any(|l| l == "report.html"), "{marker}");
     // Drawn again over its own report.
     negsim().args(["report", out]).assert().success();
+    // A report killed halfway (its marker written first, some charts, a temporary, no page
+    // yet) is still negsim's: drawn over by the next report, removed by run --force.
+    std::fs::remove_file(d.join("report/report.html")).unwrap();
+    std::fs::write(d.join("report/.report.html.partial"), "<html").unwrap();
+    negsim().args(["report", out]).assert().success();
+    std::fs::remove_file(d.join("report/report.html")).unwrap();
+    negsim()
+        .args(["run", "--trials", "20", "--force", "--out", out])
+        .assert()
+        .success();
+    assert!(!d.join("report").exists());
     for (name, text) in [
         ("mine.html", "<b>mine</b>"),
         ("outcomes.svg", "<svg>mine</svg>"),

@@ -78,6 +78,13 @@ pub(crate) fn write(dir: &Path) -> Result<super::ReportSummary> {
     let out = dir.join(super::REPORT_DIR);
     std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
     super::clear_old(&out)?;
+    super::write_marker(
+        &out,
+        charts
+            .iter()
+            .map(|c| c.file.as_str())
+            .chain([FIT_CSV, super::REPORT_HTML]),
+    )?;
     let mut files = Vec::with_capacity(charts.len() + 2);
     for c in &charts {
         files.push(super::write_file(&out, &c.file, &c.svg)?);
@@ -85,7 +92,6 @@ pub(crate) fn write(dir: &Path) -> Result<super::ReportSummary> {
     files.push(super::write_file(&out, FIT_CSV, &cal.fit.csv())?);
     let page = super::write_file(&out, super::REPORT_HTML, &html::page(&cal, &charts))?;
     files.push(page.clone());
-    super::write_marker(&out, &files)?;
     Ok(super::ReportSummary {
         dir: out,
         files,
