@@ -16,7 +16,8 @@
 # nor disturbed; builds negsim (cargo build --release). Then, through examples/slurm/submit.sh:
 #   1. submits the array and the merge job, waits for both (squeue), keeps the merged run;
 #   2. submits the same again: every shard must say "already finished", the merge runs again;
-#   3. removes shard 5's manifest.json (a task killed before the end): `negsim merge --check`
+#   3. removes shard 5's manifest.json and writes its run marker .negsim-run, as a task killed
+#      before the end leaves it: `negsim merge --check`
 #      must name it; resubmits task 5 alone (ARRAY=5), which must rerun it, and the merge;
 # and compares each of the 3 merged runs with `negsim run` of the same arguments (no shard):
 # trials.csv, summary.csv and points.csv, with cmp. On exit (trap) it cancels its jobs and stops
@@ -331,8 +332,10 @@ again=$(cat "$run_dir"/logs/shard-*.job"${job_ids%%,*}".out | grep -c "already f
 }
 
 # A shard left unfinished (its task killed before the manifest was written): merge --check
-# names it, and resubmitting only that task runs it again, then merges.
+# names it, and resubmitting only that task runs it again, then merges. A killed task leaves
+# the marker every run writes before its first file and removes after its manifest.
 rm "$run_dir/shard-5/manifest.json"
+printf 'a negsim run writes this folder (task killed)\n' >"$run_dir/shard-5/.negsim-run"
 rm -rf "$run_dir/merged"
 if check=$("$NEGSIM" merge --check "$run_dir"/shard-* 2>&1); then
     fail "negsim merge --check passed with shard 5 unfinished: $check"

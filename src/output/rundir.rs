@@ -5,8 +5,13 @@
 //! folder, a repository: one holding `.git` or `Cargo.toml`) or that holds a file negsim did not
 //! write, creates it, and takes its [`Lock`]; [`RunDir::clear`] then refuses a run already
 //! there (finished, or unfinished: only `.X.partial` files) unless `force`, in which case it
-//! removes negsim's files, manifest first. Files are written with [`RunDir::create`] (hashed and
-//! synced as they go) and renamed into place by [`RunDir::finish`]; the manifest comes last.
+//! marks the folder as a run's ([`RUN_MARKER`]) and removes negsim's files, manifest first.
+//! Files are written with [`RunDir::create`] (hashed and synced as they go) and renamed into
+//! place by [`RunDir::finish`]; the manifest comes last, and the marker goes after it.
+//!
+//! A file is taken for negsim's by its name (`trials.csv`, ...) only in a folder that shows a
+//! run was there: its manifest (a finished run), its marker (a run going, failed or killed),
+//! its lock or a temporary. A user's own `trials.csv` alone is refused, even with `--force`.
 
 use super::lock::{LOCK_FILE, Lock};
 use super::manifest::OutputInfo;
@@ -42,6 +47,11 @@ pub const PREDICTIVE: &str = "predictive";
 /// The folder `negsim report` writes into a run folder.
 const REPORT: &str = "report";
 
+/// The file a run writes into its folder before anything else and removes after its manifest:
+/// while it is there, the folder is a run's that has not finished (going, failed or killed),
+/// so the files named as a run's beside it are negsim's. It holds one line saying so.
+pub const RUN_MARKER: &str = ".negsim-run";
+
 /// A run folder being written, locked for as long as this lives.
 #[derive(Debug)]
 pub struct RunDir {
@@ -63,7 +73,7 @@ pub struct Contents {
 /// Whether `name` (an entry of a run folder) is something negsim writes there.
 fn is_negsim_entry(dir: &Path, name: &str) -> bool {
     let known = |n: &str| RUN_FILES.contains(&n) || CALIBRATION_FILES.contains(&n);
-    if name == LOCK_FILE || known(name) {
+    if name == LOCK_FILE || name == RUN_MARKER || known(name) {
         return true;
     }
     if let Some(inner) = name
@@ -76,13 +86,36 @@ fn is_negsim_entry(dir: &Path, name: &str) -> bool {
         || (name == PREDICTIVE && is_run_dir(&dir.join(PREDICTIVE)))
 }
 
-/// A folder holding only what a run writes (the predictive run of a calibration).
+/// A folder holding only what a run writes (the predictive run of a calibration), and
+/// marked as a run's ([`unmarked_run_files`]).
 fn is_run_dir(p: &Path) -> bool {
     p.is_dir()
         && fs::read_dir(p).is_ok_and(|rd| {
-            rd.flatten()
-                .all(|e| is_negsim_entry(p, &e.file_name().to_string_lossy()))
+            let names: Vec<String> = rd
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect();
+            names.iter().all(|n| is_negsim_entry(p, n)) && unmarked_run_files(&names).is_none()
         })
+}
+
+/// The first of `names` (a folder's entries, sorted) that is negsim's by its name alone
+/// (`trials.csv`, `posterior.csv`, ...), when nothing beside it shows that a run wrote there:
+/// no manifest (written last), no [`RUN_MARKER`] (written first, removed after the manifest,
+/// so a run that failed or was killed leaves it), no lock and no temporary `.X.partial`.
+fn unmarked_run_files(names: &[String]) -> Option<&String> {
+    let marked = names.iter().any(|n| {
+        n == "manifest.json"
+            || n == RUN_MARKER
+            || n == LOCK_FILE
+            || (n.starts_with('.') && n.ends_with(".partial"))
+    });
+    if marked {
+        return None;
+    }
+    names
+        .iter()
+        .find(|n| RUN_FILES.contains(&n.as_str()) || CALIBRATION_FILES.contains(&n.as_str()))
 }
 
 /// The file `negsim report` writes last in `report/`: the names of the files it wrote, one
@@ -214,10 +247,16 @@ pub fn refuse_foreign(dir: &Path) -> Result<()> {
             dir.display()
         )));
     }
+    if let Some(f) = unmarked_run_files(&names) {
+        return Err(Error::Refused(format!(
+            "{} holds `{f}` but no manifest.json, {RUN_MARKER}, lock or temporary of a negsim run, so negsim did not write it (or an earlier negsim left it from a run that failed: then remove it yourself); negsim writes (and with --force replaces) only a folder of its own; give --out an empty or new folder",
+            dir.display()
+        )));
+    }
     Ok(())
 }
 
-/// What `dir` holds of a run (the lock file aside).
+/// What `dir` holds of a run (the lock file and marker aside).
 ///
 /// # Errors
 /// [`Error::Io`].
@@ -228,7 +267,7 @@ pub fn contents(dir: &Path) -> Result<Contents> {
     }
     for e in fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.flatten() {
         let n = e.file_name().to_string_lossy().to_string();
-        if n != LOCK_FILE && is_negsim_entry(dir, &n) {
+        if n != LOCK_FILE && n != RUN_MARKER && is_negsim_entry(dir, &n) {
             c.finished |= n == "manifest.json";
             c.entries.push(n);
         }
@@ -277,16 +316,17 @@ impl RunDir {
         contents(&self.dir)
     }
 
-    /// Make the folder empty for a new run: refuse a run in it (finished or not) unless
-    /// `force`; with `force`, remove it (manifest first, so a crash from here on leaves an
-    /// unfinished run), and the report drawn from it.
+    /// Make the folder empty for a new run and mark it as a run's ([`RUN_MARKER`]): refuse a
+    /// run in it (finished or not) unless `force`; with `force`, remove it (the marker is
+    /// written first and the manifest removed next, so a crash from here on leaves an
+    /// unfinished run that a later `--force` replaces), and the report drawn from it.
     ///
     /// # Errors
     /// [`Error::Refused`]; [`Error::Io`].
     pub fn clear(&self, force: bool) -> Result<()> {
         let c = self.contents()?;
         if c.entries.is_empty() {
-            return Ok(());
+            return self.mark();
         }
         if !force {
             let what = if c.finished {
@@ -300,6 +340,7 @@ impl RunDir {
                 c.entries.join(", ")
             )));
         }
+        self.mark()?;
         let mut order = c.entries.clone();
         order.sort_by_key(|n| n != "manifest.json");
         for n in &order {
@@ -311,6 +352,19 @@ impl RunDir {
             };
             r.map_err(|e| Error::io(&p, e))?;
         }
+        sync_dir(&self.dir)
+    }
+
+    /// Write [`RUN_MARKER`], synced, before any file of the run.
+    fn mark(&self) -> Result<()> {
+        use std::io::Write;
+        let p = self.dir.join(RUN_MARKER);
+        let mut f = fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
+        f.write_all(
+            b"a negsim run writes this folder; it is removed once manifest.json is written\n",
+        )
+        .and_then(|()| f.sync_all())
+        .map_err(|e| Error::io(&p, e))?;
         sync_dir(&self.dir)
     }
 
@@ -394,6 +448,13 @@ impl RunDir {
         drop(f);
         let to = self.dir.join("manifest.json");
         fs::rename(&tmp, &to).map_err(|e| Error::io(&to, e))?;
+        // The manifest now shows the run was negsim's: the marker has done its work.
+        let marker = self.dir.join(RUN_MARKER);
+        match fs::remove_file(&marker) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&marker, e)),
+        }
         sync_dir(&self.dir)
     }
 }
@@ -433,6 +494,42 @@ mod tests {
         fs::write(t.path().join("notes.txt"), "x").unwrap();
         let e = refuse_foreign(t.path()).unwrap_err().to_string();
         assert!(e.contains("`notes.txt`"), "{e}");
+    }
+
+    /// Files with a run's names are negsim's only beside a manifest, the run marker, a lock or
+    /// a temporary: a user's lone `trials.csv`, in the folder or in `predictive/`, is refused.
+    #[test]
+    fn run_file_names_alone_are_not_a_run() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path().join("out");
+        fs::create_dir_all(d.join(PREDICTIVE)).unwrap();
+        fs::write(d.join(PREDICTIVE).join("trials.csv"), "mine").unwrap();
+        fs::write(d.join("manifest.json"), "{}").unwrap();
+        let e = refuse_foreign(&d).unwrap_err().to_string();
+        assert!(e.contains("`predictive`"), "{e}");
+        fs::write(d.join(PREDICTIVE).join(RUN_MARKER), "").unwrap();
+        refuse_foreign(&d).unwrap();
+        let lone = t.path().join("lone");
+        fs::create_dir_all(&lone).unwrap();
+        fs::write(lone.join("trials.csv"), "mine").unwrap();
+        let e = refuse_foreign(&lone).unwrap_err().to_string();
+        assert!(e.contains("`trials.csv` but no manifest.json"), "{e}");
+        for mark in [
+            LOCK_FILE,
+            RUN_MARKER,
+            ".summary.csv.partial",
+            "manifest.json",
+        ] {
+            fs::write(lone.join(mark), "").unwrap();
+            refuse_foreign(&lone).unwrap();
+            fs::remove_file(lone.join(mark)).unwrap();
+        }
+        // The marker is written by clear and removed by the manifest.
+        let r = RunDir::prepare(&t.path().join("r"), false).unwrap();
+        assert!(r.path().join(RUN_MARKER).is_file());
+        assert!(r.contents().unwrap().entries.is_empty());
+        r.write_manifest_text("{}").unwrap();
+        assert!(!r.path().join(RUN_MARKER).exists());
     }
 
     #[test]

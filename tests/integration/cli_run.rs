@@ -94,8 +94,25 @@ fn a_finished_run_is_not_overwritten_without_force() {
     assert_eq!(before, read(&d, "trials.csv"));
     run_ok(&["run", "--trials", "100", "--seed", "5", "--force"], &d);
     assert_ne!(before, read(&d, "trials.csv"));
-    // An unfinished run (no manifest) is protected too.
+    // Run files with no manifest, run marker, lock or temporary: not shown to be negsim's,
+    // so refused even with --force (a user's own trials.csv).
     fs::remove_file(d.join("manifest.json")).unwrap();
+    let kept = read(&d, "trials.csv");
+    for force in [false, true] {
+        let mut cmd = negsim();
+        cmd.args(["run", "--trials", "100", "--out"]).arg(&d);
+        if force {
+            cmd.arg("--force");
+        }
+        let o = cmd.output().unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("but no manifest.json, .negsim-run"), "{err}");
+        assert_eq!(kept, read(&d, "trials.csv"));
+    }
+    // An unfinished run (failed or killed: its marker, no manifest) is protected too, and
+    // replaced with --force.
+    fs::write(d.join(".negsim-run"), "a negsim run writes this folder\n").unwrap();
     let o = negsim()
         .args(["run", "--trials", "100", "--out"])
         .arg(&d)
@@ -103,6 +120,8 @@ fn a_finished_run_is_not_overwritten_without_force() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unfinished run"));
+    run_ok(&["run", "--trials", "100", "--force"], &d);
+    assert!(d.join("manifest.json").is_file() && !d.join(".negsim-run").exists());
 }
 
 #[test]
