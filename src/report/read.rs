@@ -346,14 +346,15 @@ const MAX_FIGURE: f64 = crate::scenario::compile::MAX_UNIT_TOTAL;
 
 fn read_manifest(dir: &Path) -> Result<ManifestView> {
     let path = dir.join("manifest.json");
+    // Not a finished run: bad input, exit 2, as `negsim verify` says of it.
     if !dir.is_dir() {
-        return Err(Error::Refused(format!(
+        return Err(Error::Usage(format!(
             "{} is not a folder: give the output folder of a finished `negsim run`",
             dir.display()
         )));
     }
     if !path.exists() {
-        return Err(Error::Refused(format!(
+        return Err(Error::Usage(format!(
             "{} has no manifest.json, so it does not hold a finished run (a run writes its \
              manifest last); finish the run, or give the output folder of a finished `negsim run`",
             dir.display()
@@ -361,7 +362,7 @@ fn read_manifest(dir: &Path) -> Result<ManifestView> {
     }
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
     serde_json::from_str(&text)
-        .map_err(|e| Error::Refused(format!("{}: not a negsim manifest ({e})", path.display())))
+        .map_err(|e| Error::Usage(format!("{}: not a negsim manifest ({e})", path.display())))
 }
 
 fn read_points(dir: &Path) -> Result<(Vec<String>, Vec<PointInfo>)> {

@@ -44,17 +44,29 @@ pub fn pairs(k: u64, n: u64, total: u64) -> (u64, u64) {
 /// Read a finished run's manifest.
 ///
 /// # Errors
-/// [`Error::Refused`] when the folder has no manifest (an unfinished run) or it does not parse.
+/// [`Error::Usage`] (bad input, as [`crate::output::verify`] says of it) when `dir` is not a
+/// folder, has no manifest (an unfinished run) or one that does not parse; [`Error::Io`] when
+/// the manifest cannot be read.
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {
-    let p = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&p).map_err(|_| {
-        Error::Refused(format!(
-            "{}: no manifest.json, so not a finished run (a shard still running, or one that failed)",
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is not a folder: give the output folder of a finished negsim run (a shard)",
             dir.display()
-        ))
+        )));
+    }
+    let p = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&p).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::Usage(format!(
+                "{}: no manifest.json, so not a finished run (a shard still running, or one that failed)",
+                dir.display()
+            ))
+        } else {
+            Error::io(&p, e)
+        }
     })?;
     serde_json::from_str(&text).map_err(|e| {
-        Error::Refused(format!(
+        Error::Usage(format!(
             "{}: manifest.json does not parse: {e}",
             p.display()
         ))
@@ -84,7 +96,7 @@ impl ShardSet {
 /// Check a set of shard folders: all finished, all of one run, none twice.
 ///
 /// # Errors
-/// [`Error::Refused`] naming the folder at fault.
+/// [`Error::Usage`] (bad input) naming the folder at fault.
 pub fn inspect(dirs: &[PathBuf]) -> Result<(ShardSet, Vec<Manifest>)> {
     if dirs.is_empty() {
         return Err(Error::Usage("merge: give the shard folders to join".into()));
@@ -94,7 +106,7 @@ pub fn inspect(dirs: &[PathBuf]) -> Result<(ShardSet, Vec<Manifest>)> {
     for d in dirs {
         let m = read_manifest(d)?;
         let Some(sh) = m.shard.clone() else {
-            return Err(Error::Refused(format!(
+            return Err(Error::Usage(format!(
                 "{}: not a shard (its manifest has no shard)",
                 d.display()
             )));
@@ -105,7 +117,7 @@ pub fn inspect(dirs: &[PathBuf]) -> Result<(ShardSet, Vec<Manifest>)> {
             present: vec![None; sh.count as usize],
         });
         if m.run_id != s.run_id || sh.count != s.count {
-            return Err(Error::Refused(format!(
+            return Err(Error::Usage(format!(
                 "{}: shard {}/{} of run {} but {} is of run {} ({} shards): shards of different runs",
                 d.display(),
                 sh.index,
@@ -117,7 +129,7 @@ pub fn inspect(dirs: &[PathBuf]) -> Result<(ShardSet, Vec<Manifest>)> {
             )));
         }
         if let Some(prev) = &s.present[sh.index as usize] {
-            return Err(Error::Refused(format!(
+            return Err(Error::Usage(format!(
                 "shard {}/{} is given twice: {} and {}",
                 sh.index,
                 sh.count,
@@ -160,8 +172,9 @@ run each shard named again with --force (or resubmit its task), then merge",
 /// Join shards into one run folder, byte-identical to an unsharded run.
 ///
 /// # Errors
-/// [`Error::Refused`] for shards of different runs, a shard twice, a missing shard (named),
-/// or an output folder that holds a run (without `force`).
+/// [`Error::Usage`] (bad input) for a folder that is not a finished shard, shards of
+/// different runs, a shard twice, a missing shard (named); [`Error::Refused`] for a shard
+/// that does not verify, or an output folder that holds a run (without `force`).
 pub fn merge(
     dirs: &[PathBuf],
     out: &Path,
@@ -176,7 +189,7 @@ pub fn merge(
             .iter()
             .map(|k| format!("{k}/{}", set.count))
             .collect();
-        return Err(Error::Refused(format!(
+        return Err(Error::Usage(format!(
             "missing shards: {}",
             names.join(", ")
         )));

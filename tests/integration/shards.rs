@@ -81,10 +81,12 @@ fn merge_refuses_missing_duplicate_and_foreign_shards() {
         }
         c.arg("--out").arg(&out).output().unwrap()
     };
+    // Folders that do not make one run are bad input: exit 2.
     let o = merge(&[&dirs[0], &dirs[2]]);
-    assert!(!o.status.success());
+    assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("missing shards: 1/3"));
     let o = merge(&[&dirs[0], &dirs[1], &dirs[1], &dirs[2]]);
+    assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("shard 1/3 is given twice"));
     // A shard of another run (another seed).
     let other = tmp.path().join("other");
@@ -103,6 +105,7 @@ fn merge_refuses_missing_duplicate_and_foreign_shards() {
         other.to_str().unwrap(),
     ]);
     let o = merge(&[&dirs[0], &other, &dirs[2]]);
+    assert_eq!(o.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("shards of different runs"),
         "{}",
