@@ -134,9 +134,23 @@ pub fn run(args: RunArgs) -> Result<()> {
     } else {
         args.precision.clone()
     };
+    // An error about a value the study gave is placed in the study file.
+    let in_study = |given_here: bool, key: &str, e: Error| match &study {
+        Some(s) if !given_here => s.locate(key, e),
+        _ => e,
+    };
     let precision = precision_specs
         .iter()
-        .map(|s| parse_precision(s))
+        .map(|s| {
+            parse_precision(s).map_err(|e| {
+                let metric = s.split_once('=').map_or(s.as_str(), |(m, _)| m);
+                in_study(
+                    !args.precision.is_empty(),
+                    &format!("precision.{metric}"),
+                    e,
+                )
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
     let seed = args.seed.or(st.seed).unwrap_or(1);
     let default_trials = if precision.is_empty() {
@@ -180,15 +194,22 @@ pub fn run(args: RunArgs) -> Result<()> {
             Design::Grid
         }
         "lhs" => Design::Lhs {
-            points: args
-                .points
-                .or(st.points)
-                .ok_or_else(|| Error::Usage("--design lhs needs --points N".into()))?,
+            points: args.points.or(st.points).ok_or_else(|| {
+                in_study(
+                    args.design.is_some(),
+                    "design",
+                    Error::Usage("--design lhs needs --points N".into()),
+                )
+            })?,
         },
         other => {
-            return Err(Error::Usage(format!(
-                "--design `{other}`: use grid, lhs or file:POINTS.csv"
-            )));
+            return Err(in_study(
+                args.design.is_some(),
+                "design",
+                Error::Usage(format!(
+                    "--design `{other}`: use grid, lhs or file:POINTS.csv"
+                )),
+            ));
         }
     };
     let shard = match &args.shard {
@@ -224,12 +245,18 @@ pub fn run(args: RunArgs) -> Result<()> {
         Some(d) => d.varies(),
         None => vary_specs
             .iter()
-            .map(|v| Vary::parse(v))
+            .enumerate()
+            .map(|(i, v)| {
+                Vary::parse(v).map_err(|e| in_study(!args.vary.is_empty(), &format!("vary.{i}"), e))
+            })
             .collect::<Result<Vec<_>>>()?,
     };
     let mut whole = Vec::new();
-    for v in &varies {
-        doc.check_path(&v.path)?;
+    for (i, v) in varies.iter().enumerate() {
+        doc.check_path(&v.path).map_err(|e| {
+            let from_study = design_file.is_none() && args.vary.is_empty();
+            in_study(!from_study, &format!("vary.{i}"), e)
+        })?;
         whole.push(doc.is_whole(&v.path));
     }
     let sweep_points = Sweep::new(
@@ -262,7 +289,9 @@ pub fn run(args: RunArgs) -> Result<()> {
     } else {
         args.observe.clone()
     };
-    let columns = Columns::new(base, &params).observing(base, &observe_specs)?;
+    let columns = Columns::new(base, &params)
+        .observing(base, &observe_specs)
+        .map_err(|e| in_study(!args.observe.is_empty(), "observe", e))?;
 
     let scenario_sha = sha256_hex(doc.base_text().as_bytes());
     let sweep = SweepInfo {
@@ -354,7 +383,8 @@ pub fn run(args: RunArgs) -> Result<()> {
         b.build()
             .map_err(|e| Error::Usage(format!("cannot start threads: {e}")))?
     };
-    negsim::runs::run::check_precision(&columns, &precision)?;
+    negsim::runs::run::check_precision(&columns, &precision)
+        .map_err(|e| in_study(!args.precision.is_empty(), "precision", e))?;
     // Everything is valid: only now is the folder looked at, and locked.
     let dir = RunDir::open(&out)?;
     // A job array may be resubmitted: a shard already finished is left alone, once its files

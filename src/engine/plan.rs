@@ -118,7 +118,7 @@ pub struct Slot {
     pub action: u32,
     /// The actor's position among the action's actors.
     pub k: u32,
-    /// Where its counterpart trust entries start in [`Plan::counterparts`], and how many.
+    /// Where its counterpart trust entries start in the plan's `counterparts`, and how many.
     pub cp_at: u32,
     /// The number of counterparts.
     pub cp_len: u32,

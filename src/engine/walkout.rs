@@ -189,7 +189,7 @@ impl Walkout {
         None
     }
 
-    /// Action `a`'s deadline lapsed: `x -= l * x` for each entry of [`Plan::losses`] (the
+    /// Action `a`'s deadline lapsed: `x -= l * x` for each entry of the plan's `losses` (the
     /// same arithmetic as `Trust::lose`), each loss in a walker's row lowering its bound.
     #[inline(always)]
     pub fn lose(&mut self, trust: &mut Trust, plan: &Plan, a: usize) {

@@ -4,7 +4,7 @@
 //! Validation ([`crate::scenario`]) rejects what no trial could run. What passes can still be
 //! a mistake that costs a researcher a day of runs: an action no trial can ever start, a
 //! deadline that lapses in every trial, a shock that never fires, two spellings of one unit
-//! totalled apart, a party that walks out before anything happens. [`warnings`] finds these;
+//! totalled apart, a party that walks out before anything happens. [`warnings()`] finds these;
 //! [`report`] prints the scenario (parties, phases in start order, actions and their links,
 //! quantities, shocks) followed by them.
 //!
@@ -114,7 +114,7 @@ pub fn describe_phase_start(s: &Scenario, p: usize) -> String {
 /// The scenario described for a reader: header, parties and their parameters, the initial
 /// trust matrix, phases in start order with their actions (actors, deadline, duration,
 /// requirements, quantity, earliest due and done days), quantities totalled by unit, shocks,
-/// and the [`warnings`]. `file` names where the scenario came from.
+/// and the [`warnings()`]. `file` names where the scenario came from.
 pub fn report(s: &Scenario, file: &str) -> String {
     let best = best_case(s);
     // The best case is structural; willingness 0 (2.11) stops an action and what waits for it.

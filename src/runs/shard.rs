@@ -44,7 +44,7 @@ pub fn pairs(k: u64, n: u64, total: u64) -> (u64, u64) {
 /// Read a finished run's manifest.
 ///
 /// # Errors
-/// [`Error::Usage`] (bad input, as [`crate::output::verify`] says of it) when `dir` is not a
+/// [`Error::Usage`] (bad input, as [`crate::output::verify()`] says of it) when `dir` is not a
 /// folder, has no manifest (an unfinished run) or one that does not parse; [`Error::Io`] when
 /// the manifest cannot be read.
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {

@@ -72,6 +72,87 @@ pub struct LoadedStudy {
     pub sha256: String,
     /// Its contents, paths resolved.
     pub study: Study,
+    /// Where each value is written (line and column): `trials`, `design`, `vary.1` (the
+    /// second of the list), `precision.p_completed`, ...
+    pub at: BTreeMap<String, (usize, usize)>,
+}
+
+impl LoadedStudy {
+    /// An error about the value of the study's field `key` (as in [`LoadedStudy::at`]): placed
+    /// at its line and column in the study file, and said of the field rather than of the
+    /// command-line option that takes the same value (`vary` for `--vary`). Errors that
+    /// already name a file (an overlay that cannot be read) are kept as they are.
+    pub fn locate(&self, key: &str, e: Error) -> Error {
+        let Error::Usage(message) = e else {
+            return e;
+        };
+        let mut message = message;
+        for (flag, field) in [
+            ("--vary/--set path", "vary: path"),
+            ("--vary ", "vary: "),
+            ("--design ", "design = "),
+            ("--precision ", "precision: "),
+            ("--precision:", "precision:"),
+            ("--points", "points"),
+            ("--observe ", "observe: "),
+        ] {
+            if let Some(rest) = message.strip_prefix(flag) {
+                message = format!("{field}{rest}");
+            }
+        }
+        let line_col = self
+            .at
+            .get(key)
+            .or_else(|| self.at.get(key.split('.').next().unwrap_or(key)))
+            .copied();
+        Error::Scenario {
+            location: Location {
+                file: self.path.display().to_string(),
+                line_col,
+            },
+            message,
+        }
+    }
+}
+
+/// Where each value of the `[study]` table of `text` is written (see [`LoadedStudy::at`]).
+fn positions(text: &str) -> BTreeMap<String, (usize, usize)> {
+    use toml::de::{DeTable, DeValue};
+    let mut at = BTreeMap::new();
+    let Ok(doc) = DeTable::parse(text) else {
+        return at;
+    };
+    let Some((_, study)) = doc
+        .get_ref()
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == "study")
+    else {
+        return at;
+    };
+    let DeValue::Table(t) = study.get_ref() else {
+        return at;
+    };
+    for (k, v) in t {
+        let key = k.get_ref().to_string();
+        at.insert(key.clone(), line_col(text, v.span().start));
+        match v.get_ref() {
+            DeValue::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    at.insert(format!("{key}.{i}"), line_col(text, x.span().start));
+                }
+            }
+            DeValue::Table(inner) => {
+                for (kk, x) in inner {
+                    at.insert(
+                        format!("{key}.{}", kk.get_ref()),
+                        line_col(text, x.span().start),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    at
 }
 
 /// Read a study file.
@@ -107,5 +188,6 @@ pub fn load(path: &Path) -> Result<LoadedStudy> {
         path: path.to_path_buf(),
         sha256: crate::output::manifest::sha256_hex(text.as_bytes()),
         study,
+        at: positions(&text),
     })
 }

@@ -32,13 +32,14 @@
 //! ```
 
 pub mod compile;
+mod origin;
 pub mod path;
 pub mod raw;
 
 pub use compile::{BestCase, MAX_HORIZON_DAYS, best_case, line_col};
 pub use path::{Override, ParamPath};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::model::Scenario;
 use compile::Ctx;
 use std::path::Path;
@@ -164,6 +165,8 @@ pub struct Document {
     table: toml::Table,
     /// Labels of the overlays applied, in order.
     overlays: Vec<String>,
+    /// Their texts, to take an error in the merged document back to the file that wrote it.
+    overlay_texts: Vec<String>,
 }
 
 impl Document {
@@ -194,6 +197,7 @@ impl Document {
             base_text: text.to_string(),
             table,
             overlays: Vec::new(),
+            overlay_texts: Vec::new(),
         })
     }
 
@@ -227,8 +231,10 @@ impl Document {
         let overlay: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| ctx.err(e.span(), e.message().to_string()))?;
+        origin::check_overlay_ids(text).map_err(|(span, m)| ctx.err(Some(span), m))?;
         path::merge_overlay(&mut self.table, &overlay).map_err(|m| ctx.err(None, m))?;
         self.overlays.push(label.to_string());
+        self.overlay_texts.push(text.to_string());
         Ok(())
     }
 
@@ -253,7 +259,8 @@ impl Document {
     ///
     /// # Errors
     /// [`Error::Usage`] for a path that names nothing; [`Error::Scenario`] for a value the
-    /// scenario rules reject.
+    /// scenario rules reject: at the line and column of the file that wrote it (the base or
+    /// the overlay that last set it), or naming the overrides when only they cause it.
     pub fn compile_with(&self, overrides: &[Override]) -> Result<Scenario> {
         if overrides.is_empty() && self.overlays.is_empty() {
             let ctx = Ctx {
@@ -276,12 +283,54 @@ impl Document {
         for o in overrides {
             label.push_str(&format!(" with {}={}", o.path, o.value));
         }
+        // Positions in the synthesised text are taken back to a file the user wrote.
         let ctx = Ctx {
             label: &label,
-            text: None,
+            text: Some(&text),
         };
-        let raw = compile::parse(&ctx, &text)?;
-        compile::compile(&ctx, &raw)
+        compile::parse(&ctx, &text)
+            .and_then(|raw| compile::compile(&ctx, &raw))
+            .map_err(|e| self.relocate(e, &text, overrides))
+    }
+
+    /// An error of the merged document (`merged`, its text) at the file and position that wrote
+    /// the value at fault ([`origin`]). When overrides are given and the document compiles
+    /// without them, they cause it: the error then names them and no position.
+    fn relocate(&self, e: Error, merged: &str, overrides: &[Override]) -> Error {
+        let Error::Scenario { location, message } = e else {
+            return e;
+        };
+        if !overrides.is_empty() {
+            if let Err(e) = self.compile_with(&[]) {
+                return e;
+            }
+            return Error::Scenario {
+                location: Location {
+                    file: location.file,
+                    line_col: None,
+                },
+                message,
+            };
+        }
+        let layers: Vec<(&str, &str)> =
+            std::iter::once((self.label.as_str(), self.base_text.as_str()))
+                .chain(
+                    self.overlays
+                        .iter()
+                        .zip(&self.overlay_texts)
+                        .map(|(l, t)| (l.as_str(), t.as_str())),
+                )
+                .collect();
+        let found = location
+            .line_col
+            .and_then(|at| origin::locate(merged, at, &layers));
+        Error::Scenario {
+            location: found.unwrap_or(Location {
+                file: location.file,
+                line_col: None,
+            }),
+            message,
+        }
     }
 
     /// Check that a path names a numeric field of this document, without setting it.

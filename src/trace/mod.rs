@@ -3,7 +3,7 @@
 //!
 //! [`replay`] runs trial `k` of a run with seed `S` through the very code path the Monte
 //! Carlo run uses ([`Trial::run_observed`] with a [`Recorder`]), so the trace is always the
-//! trial that `negsim run --seed S` wrote as row `k` of `trials.csv`. [`rows`] turns the
+//! trial that `negsim run --seed S` wrote as row `k` of `trials.csv`. [`rows()`] turns the
 //! recorded events into [`Row`]s: calendar dates, delays grouped into one row per
 //! (party, action), the mean-trust change of every party after a lapse or a shock, and a
 //! closing row with the outcome. [`to_text`] and [`to_csv`] render the same rows.

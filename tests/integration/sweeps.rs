@@ -410,3 +410,72 @@ fn a_parameter_that_changes_nothing_is_warned_about() {
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("warning: --vary defaults.compliance"));
 }
+
+/// A bad value in a study file is an error at its line and column there, said of the study's
+/// field (`vary`, `design`, ...) rather than of the command-line option; the same value given
+/// on the command line is said of the option.
+#[test]
+fn study_file_errors_point_into_the_study() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo("scenarios/second-phase-2007.toml");
+    let study = |body: &str| {
+        let p = tmp.path().join("s.toml");
+        fs::write(
+            &p,
+            format!(
+                "[study]\nscenario = \"{}\"\ntrials = 10\n{body}",
+                scenario.display()
+            ),
+        )
+        .unwrap();
+        let o = negsim()
+            .args(["run", "--study"])
+            .arg(&p)
+            .arg("--out")
+            .arg(tmp.path().join("out"))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    let e = study("vary = [\"party.DPRK.compliance=0.3:0.7:2\", \"party.US.complianc=0.5\"]\n");
+    assert!(
+        e.contains("s.toml:4:44: vary: path `party.US.complianc`"),
+        "{e}"
+    );
+    let e = study("vary = [\"party.DPRK.compliance=0.3:0.7\"]\n");
+    assert!(
+        e.contains("s.toml:4:9: vary: party.DPRK.compliance=0.3:0.7"),
+        "{e}"
+    );
+    let e = study("design = \"grud\"\n");
+    assert!(
+        e.contains("s.toml:4:10: design = `grud`: use grid, lhs"),
+        "{e}"
+    );
+    let e = study("design = \"lhs\"\nvary = [\"party.DPRK.compliance=0.3:0.7\"]\n");
+    assert!(
+        e.contains("s.toml:4:10: design = lhs needs --points N"),
+        "{e}"
+    );
+    let e = study("observe = [\"nothing.here\"]\n");
+    assert!(e.contains("s.toml:4:11: observe: "), "{e}");
+    let e = study("precision = { p_nothing = 0.1 }\n");
+    assert!(
+        e.contains("s.toml:4:13: precision: no metric `p_nothing`"),
+        "{e}"
+    );
+    let e = study("seed = 18446744073709551616\n");
+    assert!(
+        e.contains("s.toml:4:8: `seed`: integer `18446744073709551616` is too large"),
+        "{e}"
+    );
+    // Given on the command line, the same value is the option's.
+    let o = negsim()
+        .args(["run", "--design", "grud", "--out"])
+        .arg(tmp.path().join("out2"))
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("error: --design `grud`"), "{e}");
+}

@@ -227,6 +227,82 @@ fn bad_durations() {
         "phase = \"p\"\nduration = { fixed = -2 }\n[[action]]",
     ));
     assert_has(&m, &["fixed = -2"]);
+    // A table of two forms, of none, or a bare number: the forms are listed.
+    for bad in [
+        "{ kind = \"triangular\", min = 1 }",
+        "{}",
+        "5",
+        "{ fixed = 2, uniform = [1, 3] }",
+    ] {
+        let m = err(&GOOD.replace(
+            "phase = \"p\"\n[[action]]",
+            &format!("phase = \"p\"\nduration = {bad}\n[[action]]"),
+        ));
+        assert!(
+            m.contains("bad.toml:21:12: `duration`: ")
+                && m.contains("{ triangular = [10, 20, 45] }")
+                || m.contains("unknown variant `kind`"),
+            "{bad}: {m}"
+        );
+    }
+}
+
+/// An error in a value an overlay wrote is at the overlay's line and column; one the base
+/// wrote, at the base's; an overlay may not give an id twice or an entry without one.
+#[test]
+fn overlay_errors_point_into_the_file_that_wrote_them() {
+    let doc = |overlays: &[&str]| {
+        let mut d = negsim::scenario::Document::from_text("base.toml", GOOD).unwrap();
+        for (n, o) in overlays.iter().enumerate() {
+            d.apply_overlay(&format!("o{n}.toml"), o)?;
+        }
+        d.compile()
+    };
+    let m = doc(&["# a comment\n[[party]]\nid = \"B\"\ncompliance = 1.7\n"])
+        .unwrap_err()
+        .to_string();
+    assert_has(&m, &["o0.toml:4:14: party `B`: compliance = 1.7"]);
+    // The later overlay's value, when two set it.
+    let m = doc(&[
+        "[[party]]\nid = \"B\"\ncompliance = 0.2\n",
+        "\n\n[[party]]\nid = \"B\"\ncompliance = -1\n",
+    ])
+    .unwrap_err()
+    .to_string();
+    assert_has(&m, &["o1.toml:5:14: party `B`: compliance = -1"]);
+    // A reference an overlay adds, and a new entry's duration.
+    let m = doc(&["[[action]]\nid = \"y\"\nrequires = [\"x\", \"nope\"]\n"])
+        .unwrap_err()
+        .to_string();
+    assert_has(&m, &["o0.toml:3:18: action `y`", "`nope`"]);
+    let m = doc(&[
+        "[[action]]\nid = \"z\"\nparty = \"B\"\nphase = \"q\"\nduration = { triangular = [5, 2, 1] }\n",
+    ])
+    .unwrap_err()
+    .to_string();
+    assert_has(
+        &m,
+        &["o0.toml:5:", "action `z`: duration triangular = [5, 2, 1]"],
+    );
+    // A fault in the base that an overlay leaves alone is still the base's.
+    let bad_base = GOOD.replace("after = [\"p\"]", "after = [\"nowhere\"]");
+    let mut d = negsim::scenario::Document::from_text("base.toml", &bad_base).unwrap();
+    d.apply_overlay("o.toml", "[[party]]\nid = \"B\"\ncompliance = 0.2\n")
+        .unwrap();
+    let m = d.compile().unwrap_err().to_string();
+    assert_has(&m, &["base.toml:15:10:", "`nowhere`"]);
+    // Ids in one overlay: once each, and always there.
+    let m = doc(&["[[party]]\nid = \"B\"\ncompliance = 0.2\n[[party]]\nid = \"B\"\n"])
+        .unwrap_err()
+        .to_string();
+    assert_has(
+        &m,
+        &["o0.toml:5:6: party `B` is given twice in this overlay (first on line 2)"],
+    );
+    let m = doc(&["[[phase]]\nafter = [\"p\"]\n"])
+        .unwrap_err()
+        .to_string();
+    assert_has(&m, &["o0.toml:1:1:", "[[phase]] has no id"]);
 }
 
 #[test]

@@ -110,14 +110,38 @@ pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
     ] {
         msg = msg.replace(rust, said);
     }
-    if msg.starts_with("invalid type")
-        && let Some(key) = e.span().and_then(|s| key_before(text, s.start))
+    // A whole number too large for any field reads "invalid type: integer `N` as i128".
+    if msg.starts_with("invalid type: integer") && msg.contains(" as i128") {
+        msg = msg
+            .replacen("invalid type: integer", "integer", 1)
+            .replacen(" as i128,", " is too large,", 1);
+    }
+    let key = e.span().and_then(|s| key_before(text, s.start));
+    // A duration is a table of one key naming its form; the parser's words for a table of
+    // none, of several, or a bare value ("wanted exactly 1 element") say neither.
+    if key.as_deref() == Some("duration")
+        && (msg.starts_with("wanted exactly 1 element") || msg == "wanted string or table")
+    {
+        let what = if msg.contains("more than 1") {
+            "more than one form"
+        } else if msg.contains("found 0") {
+            "no form"
+        } else {
+            "not a table"
+        };
+        return format!("`duration`: {what}; {DURATION_FORMS}");
+    }
+    if (msg.starts_with("invalid type") || msg.contains(" is too large,"))
+        && let Some(key) = key
         && !msg.contains(&format!("`{key}`"))
     {
         msg = format!("`{key}`: {msg}");
     }
     msg
 }
+
+/// The forms a duration takes, for messages.
+const DURATION_FORMS: &str = "give a table of exactly one form, in days: { fixed = 45 }, { uniform = [10, 30] }, { triangular = [10, 20, 45] } (min, mode, max), { lognormal = { median = 20, sigma = 0.5 } } or { exponential = { mean = 20 } }";
 
 /// The key of the `key = value` whose value starts at byte `offset` (or that holds it, in an
 /// inline table or array on the same line): the last key before it on its line.
@@ -131,9 +155,12 @@ fn key_before(text: &str, offset: usize) -> Option<String> {
         let open = quoted.rfind('"')?;
         &quoted[open + 1..]
     } else {
+        // After the last character that cannot be in a bare key (it may be wider than a byte).
         let start = lhs
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         &lhs[start..]
     };
     (!key.is_empty()).then(|| key.to_string())
@@ -183,11 +210,18 @@ pub(super) fn days_between(start: NaiveDate, d: NaiveDate) -> i64 {
     (d - start).num_days()
 }
 
-pub(super) fn check_unit(ctx: &Ctx, span: Range<usize>, what: &str, x: f64) -> Result<f64> {
+/// `x` when it is a probability, else an error at `span` naming `what` (both made only then:
+/// a sweep compiles every point).
+pub(super) fn check_unit(
+    ctx: &Ctx,
+    span: impl FnOnce() -> Range<usize>,
+    what: impl FnOnce() -> String,
+    x: f64,
+) -> Result<f64> {
     if x.is_finite() && (0.0..=1.0).contains(&x) {
         Ok(x)
     } else {
-        Err(ctx.err(Some(span), format!("{what} = {x} is outside [0, 1]")))
+        Err(ctx.err(Some(span()), format!("{} = {x} is outside [0, 1]", what())))
     }
 }
 
@@ -478,6 +512,15 @@ pub(crate) fn compile(ctx: &Ctx, raw: &FileRaw) -> Result<Scenario> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The key before a value, after characters wider than a byte (found by the property
+    /// test of arbitrary text: a byte index inside a character panicked).
+    #[test]
+    fn key_before_a_value_after_wide_characters() {
+        assert_eq!(key_before("\u{1f114}x = 1", 8).as_deref(), Some("x"));
+        assert_eq!(key_before("\u{1f8}\u{1f114} = 1", 10), None);
+        assert_eq!(key_before("a.b_c = [1, 2]", 8).as_deref(), Some("a.b_c"));
+    }
 
     #[test]
     fn line_col_counts_from_one() {

@@ -65,8 +65,8 @@ pub(super) fn compile_parties(
             if let Some(x) = v {
                 check_unit(
                     ctx,
-                    ctx.field_in(span.clone(), what),
-                    &format!("[defaults] {what}"),
+                    || ctx.field_in(span.clone(), what),
+                    || format!("[defaults] {what}"),
                     x,
                 )?;
             }
@@ -91,8 +91,8 @@ pub(super) fn compile_parties(
             party_ids.get(ctx, k, "[defaults] trust")?;
             check_unit(
                 ctx,
-                k.span(),
-                &format!("[defaults] trust.{}", k.get_ref()),
+                || k.span(),
+                || format!("[defaults] trust.{}", k.get_ref()),
                 *v,
             )?;
         }
@@ -107,8 +107,8 @@ pub(super) fn compile_parties(
             match v {
                 Some(x) => check_unit(
                     ctx,
-                    ctx.field_in(span.clone(), field),
-                    &format!("{who}: {field}"),
+                    || ctx.field_in(span.clone(), field),
+                    || format!("{who}: {field}"),
                     x,
                 ),
                 None => Ok(d.unwrap_or(def)),
@@ -162,8 +162,12 @@ pub(super) fn compile_parties(
                     format!("{who}: trust names the party itself; trust is in the other parties"),
                 ));
             }
-            initial_trust[j] =
-                check_unit(ctx, k.span(), &format!("{who}: trust.{}", k.get_ref()), *v)?;
+            initial_trust[j] = check_unit(
+                ctx,
+                || k.span(),
+                || format!("{who}: trust.{}", k.get_ref()),
+                *v,
+            )?;
         }
         parties.push(Party {
             name: r.name.clone().unwrap_or_else(|| id.clone()),

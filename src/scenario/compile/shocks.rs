@@ -71,7 +71,7 @@ pub(super) fn compile_shocks(
         let toward = parties_of(&r.toward, "toward")?;
         let pause = parties_of(&r.pause, "pause")?;
         let trust_drop = match r.trust_drop {
-            Some(x) => check_unit(ctx, span.clone(), &format!("{who}: trust_drop"), x)?,
+            Some(x) => check_unit(ctx, || span.clone(), || format!("{who}: trust_drop"), x)?,
             None => 0.0,
         };
         if trust_drop > 0.0 && (from.is_empty() || toward.is_empty()) {
@@ -197,7 +197,7 @@ fn compile_trigger(
         &format!("{who}: on"),
     )?;
     let chance = match &r.chance {
-        Some(c) => check_unit(ctx, c.span(), &format!("{who}: chance"), *c.get_ref())?,
+        Some(c) => check_unit(ctx, || c.span(), || format!("{who}: chance"), *c.get_ref())?,
         None => 1.0,
     };
     Ok(Some(Trigger {
