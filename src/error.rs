@@ -30,7 +30,7 @@ impl fmt::Display for Location {
 pub enum Error {
     /// A scenario (or overlay, or study) file is not valid: syntax, unknown key, unknown id,
     /// cycle, value out of range.
-    #[error("{location}: {message}")]
+    #[error("{location}: {}", compact_numbers(.message))]
     Scenario {
         /// Where the fault is.
         location: Location,
@@ -38,7 +38,7 @@ pub enum Error {
         message: String,
     },
     /// A command-line value is not valid (a sweep path, a range, a shard).
-    #[error("{0}")]
+    #[error("{}", compact_numbers(.0))]
     Usage(String),
     /// A run folder or input folder is not in the state the command needs.
     #[error("{0}")]
@@ -74,3 +74,78 @@ impl Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A message with each number of 22 characters or more written in the shortest exponent form
+/// that reads back the same (`5e-324`, not 324 digits): messages print a value as given, and
+/// a value of `1e300` would otherwise fill the screen. Numbers inside backticks (ids, paths)
+/// and digits that are part of a word are left as they are.
+pub fn compact_numbers(message: &str) -> String {
+    let b = message.as_bytes();
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    let mut i = 0;
+    let mut copied = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'`' {
+            quoted = !quoted;
+        }
+        let word_before =
+            i > 0 && (b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'_' | b'.' | b'-'));
+        let starts = !quoted
+            && !word_before
+            && (c.is_ascii_digit() || (c == b'-' && b.get(i + 1).is_some_and(u8::is_ascii_digit)));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j + 1 < b.len() && b[j] == b'.' && b[j + 1].is_ascii_digit() {
+            j += 1;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+        }
+        let token = &message[i..j];
+        if token.len() >= 22
+            && let Ok(x) = token.parse::<f64>()
+            && x.is_finite()
+        {
+            out.push_str(&message[copied..i]);
+            out.push_str(&format!("{x:e}"));
+            copied = j;
+        }
+        i = j;
+    }
+    out.push_str(&message[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact_numbers;
+
+    #[test]
+    fn long_numbers_are_written_with_an_exponent() {
+        let tiny = format!("{}", 5e-324);
+        let huge = format!("{}", -1.5e300);
+        assert!(tiny.len() > 300 && huge.len() > 300);
+        assert_eq!(
+            compact_numbers(&format!(
+                "compliance = {tiny} is outside [0, 1]; {huge} too"
+            )),
+            "compliance = 5e-324 is outside [0, 1]; -1.5e300 too"
+        );
+        // Kept: short numbers, 20-digit integers, words and ids, line and column.
+        for kept in [
+            "f.toml:12:3: seed 18446744073709551616 is too large",
+            "party `DPRK1234567890123456789012345` and a-00000000000000000000000001",
+            "0.30000000000000004 and 1e300",
+        ] {
+            assert_eq!(compact_numbers(kept), kept);
+        }
+    }
+}

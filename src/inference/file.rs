@@ -17,6 +17,11 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
+/// The narrowest and widest prior range the sampler takes, in its coordinate `z` (`x`, or
+/// `ln x` for `log_uniform`); see `read_prior`.
+const MIN_Z_WIDTH: f64 = 1e-100;
+const MAX_Z_WIDTH: f64 = 1e100;
+
 /// The most particles a calibration takes.
 pub const MAX_PARTICLES: u64 = 1_000_000;
 
@@ -431,6 +436,25 @@ fn read_prior(ctx: &Ctx, p: &Spanned<PriorRaw>, doc: &Document) -> Result<Prior>
         hi,
         whole,
     };
+    // The sampler moves `z` with a Gaussian whose variance is of the order of the range's
+    // width squared (its ridge is (1e-9 x width)^2): a width below about 1e-145 makes it 0,
+    // one above about 1e154 makes it infinite, and the sampler would then run for minutes and
+    // fail. Bounds well inside both, far from any range a model parameter needs.
+    let (z_lo, z_hi) = prior.z_range();
+    let width = z_hi - z_lo;
+    if !(MIN_Z_WIDTH..=MAX_Z_WIDTH).contains(&width) {
+        let scale = if kind == PriorKind::LogUniform {
+            " (of ln x, for log_uniform)"
+        } else {
+            ""
+        };
+        return Err(ctx.err(
+            rs,
+            format!(
+                "prior on `{path}`: [{lo}, {hi}] is {width:e} wide{scale}; the sampler resolves widths from {MIN_Z_WIDTH:e} to {MAX_Z_WIDTH:e}: for a value known exactly, set it in the scenario (or with --set) instead of a prior"
+            ),
+        ));
+    }
     for end in [lo, hi] {
         let value = if whole { end.round() } else { end };
         doc.compile_with(&[Override {

@@ -125,6 +125,13 @@ fn bad_files_are_clear_errors_with_line_and_column() {
         ("value = 3\n", "value = 61\n", "horizon"),
         ("uniform = [0.0, 1.0]", "uniform = [0.6, 0.4]", "lo < hi"),
         ("uniform = [0.0, 1.0]", "log_uniform = [0.0, 1.0]", "lo > 0"),
+        // Ranges the sampler cannot resolve (its kernel's variance would be 0): refused at
+        // once, not after minutes of perturbations outside the prior.
+        (
+            "uniform = [0.0, 1.0]",
+            "uniform = [0.0, 5e-324]",
+            "case.toml:14:11: prior on `party.A.compliance`: [0, 5e-324] is 5e-324 wide",
+        ),
         (
             "uniform = [0.0, 1.0]",
             "uniform = [0.0, 1.5]",
