@@ -480,4 +480,27 @@ proptest! {
         let text = String::from_utf8_lossy(&bytes);
         let _ = negsim::scenario::from_str(&text, "edited.toml");
     }
+
+    /// Byte edits of an overlay never panic: applying it, compiling the merged scenario, and
+    /// taking an error's position back to the file that wrote the value.
+    #[test]
+    fn edited_overlays_never_panic(edits in proptest::collection::vec((0usize..4_000, any::<u8>()), 1..6)) {
+        let overlay = "[[party]]\nid = \"JPN\"\ncompliance = 0.7\ntrust = { US = 0.8 }\n\n[[action]]\nid = \"jpn-hfo\"\nrequires = [\"dprk-japan-consultations\"]\nduration = { triangular = [30, 75, 150] }\n\n[[action]]\nid = \"new\"\nparty = \"JPN\"\nphase = \"assistance\"\n";
+        let mut bytes = overlay.as_bytes().to_vec();
+        for (pos, b) in edits {
+            let p = pos % bytes.len();
+            bytes[p] = b;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let mut doc = negsim::scenario::Document::from_text(
+            "base.toml",
+            negsim::scenario::DEFAULT_SCENARIO,
+        )
+        .unwrap();
+        if doc.apply_overlay("o.toml", &text).is_ok()
+            && let Err(e) = doc.compile()
+        {
+            let _ = e.to_string();
+        }
+    }
 }
