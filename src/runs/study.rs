@@ -100,6 +100,7 @@ impl LoadedStudy {
                 message = format!("{field}{rest}");
             }
         }
+        let message = message.replace("needs --points N", "needs points = N");
         let line_col = self
             .at
             .get(key)

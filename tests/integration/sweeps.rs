@@ -455,7 +455,7 @@ fn study_file_errors_point_into_the_study() {
     );
     let e = study("design = \"lhs\"\nvary = [\"party.DPRK.compliance=0.3:0.7\"]\n");
     assert!(
-        e.contains("s.toml:4:10: design = lhs needs --points N"),
+        e.contains("s.toml:4:10: design = lhs needs points = N"),
         "{e}"
     );
     let e = study("observe = [\"nothing.here\"]\n");
