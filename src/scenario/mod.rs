@@ -143,17 +143,6 @@ pub fn read_input(path: &Path, what: &str) -> Result<String> {
     })
 }
 
-/// The TOML parser's "cannot recurse further" says what, not why: say it is nesting.
-fn clearer_nesting(e: Error) -> Error {
-    match e {
-        Error::Scenario { location, message } if message.contains("recurse") => Error::Scenario {
-            location,
-            message: "arrays or inline tables are nested too deeply here (the parser's limit); a scenario needs at most three levels".into(),
-        },
-        other => other,
-    }
-}
-
 /// A scenario file, with any overlays applied, ready to compile (possibly many times, once
 /// per sweep point).
 #[derive(Debug, Clone)]
@@ -188,7 +177,7 @@ impl Document {
             label,
             text: Some(text),
         };
-        compile::parse(&ctx, text).map_err(clearer_nesting)?;
+        compile::parse(&ctx, text)?;
         let table: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| ctx.err(e.span(), e.message().to_string()))?;
@@ -227,7 +216,7 @@ impl Document {
             text: Some(text),
         };
         // Same keys and types as a scenario file (all fields optional there too).
-        compile::parse(&ctx, text).map_err(clearer_nesting)?;
+        compile::parse(&ctx, text)?;
         let overlay: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| ctx.err(e.span(), e.message().to_string()))?;

@@ -294,6 +294,24 @@ fn invalid_utf8_and_deep_nesting_name_the_file_and_position() {
     );
     std::fs::write(d.join("n.toml"), deep).unwrap();
     bad(d, &["check", "n.toml"], &["n.toml:", "nested too deeply"]);
+    // The same words for a study file and a calibration file.
+    let nest = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    std::fs::write(
+        d.join("ns.toml"),
+        format!("[study]\ntrials = 10\nvary = {nest}\n"),
+    )
+    .unwrap();
+    bad(
+        d,
+        &["run", "--study", "ns.toml", "--out", "ns-out"],
+        &["ns.toml:3:", "nested too deeply"],
+    );
+    std::fs::write(d.join("nc.toml"), format!("[calibration]\nseed = {nest}\n")).unwrap();
+    bad(
+        d,
+        &["calibrate", "nc.toml", "--out", "nc-out"],
+        &["nc.toml:2:", "nested too deeply"],
+    );
 }
 
 #[test]

@@ -101,6 +101,10 @@ pub(crate) fn parse(ctx: &Ctx, text: &str) -> Result<FileRaw> {
 /// are said as "a whole number" and "a number".
 pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
     let mut msg = e.message().trim().to_string();
+    // The parser's "cannot recurse further" says what, not why.
+    if msg.contains("recurse") {
+        return "arrays or inline tables are nested too deeply here (the parser's limit); no field of a negsim file needs more than three levels".into();
+    }
     for (rust, said) in [
         ("expected i64", "expected a whole number"),
         ("expected u64", "expected a whole number >= 0"),
