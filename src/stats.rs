@@ -13,7 +13,8 @@
 
 use std::collections::BTreeMap;
 
-/// The normal quantile for a two-sided 95% interval.
+/// The normal quantile for a two-sided 95% interval (`scipy.stats.norm.ppf(0.975)`; not 1.96
+/// rounded: summaries have used this value since negsim 0.2.0).
 pub const Z95: f64 = 1.959_963_984_540_054;
 
 /// Whole numbers below this are counted in a dense array (days, delays, counts).
@@ -291,7 +292,7 @@ pub fn wilson(k: u64, n: u64) -> Option<(f64, f64)> {
     Some(((centre - half).max(0.0), (centre + half).min(1.0)))
 }
 
-/// The 95% interval of a mean, normal approximation: `mean +- 1.96 sd / sqrt(n)`.
+/// The 95% interval of a mean, normal approximation: `mean +- z sd / sqrt(n)`, `z` = [`Z95`].
 pub fn mean_interval(mean: f64, sd: f64, n: u64) -> (f64, f64) {
     let half = Z95 * sd / (n as f64).sqrt();
     (mean - half, mean + half)

@@ -9,7 +9,7 @@
 //! was done); per unit `quantity.<unit>`; per party `party.<id>.delays` and
 //! `party.<id>.p_walkout`. Proportions (`p_*`) carry Wilson 95% intervals and are summarised
 //! as 0/1 values (so `sd` and the quantiles are those of the indicator); other metrics carry
-//! `mean +- 1.96 sd / sqrt(n)`. Day metrics count only the trials in which the day occurred,
+//! `mean +- z sd / sqrt(n)` (`z` = [`crate::stats::Z95`]). Day metrics count only the trials in which the day occurred,
 //! and `n` says how many. A summary is computed from trial rows alone, so `negsim merge` can
 //! recompute it from shards' `trials.csv` and get the same bytes.
 
