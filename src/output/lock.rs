@@ -142,6 +142,13 @@ impl Lock {
         let io = |e| Error::io(&path, e);
         // A few tries: the holder may remove the file between our open and our lock.
         for _ in 0..8 {
+            // Opening a symbolic link would write the holder into the file it points to.
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(Error::Refused(format!(
+                    "{} is a symbolic link: negsim never writes through one (it would reach a file outside the folder); remove it",
+                    path.display()
+                )));
+            }
             let mut file = OpenOptions::new()
                 .read(true)
                 .write(true)
@@ -208,6 +215,22 @@ impl Drop for Lock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A lock file that is a symbolic link is refused: opening it would write the holder
+    /// into the file it points to, outside the folder.
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_never_taken_as_the_lock() {
+        let t = tempfile::tempdir().unwrap();
+        let victim = t.path().join("victim.txt");
+        std::fs::write(&victim, "precious").unwrap();
+        let dir = t.path().join("run");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::os::unix::fs::symlink(&victim, dir.join(LOCK_FILE)).unwrap();
+        let e = Lock::acquire(&dir).unwrap_err().to_string();
+        assert!(e.contains("symbolic link"), "{e}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    }
 
     #[test]
     fn a_held_lock_is_refused_and_released_on_drop() {

@@ -70,6 +70,30 @@ pub struct Contents {
     pub finished: bool,
 }
 
+/// The files `dir/manifest.json` lists, when it is negsim's (a JSON object with
+/// `negsim_version` and a list of `outputs`); `None` when it is absent, not a regular file, or
+/// someone else's (a web app's `manifest.json` is not a run).
+fn negsim_manifest(dir: &Path) -> Option<Vec<String>> {
+    let p = dir.join("manifest.json");
+    let meta = fs::symlink_metadata(&p).ok()?;
+    if !meta.is_file() || meta.len() > crate::scenario::MAX_FILE_BYTES {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&fs::read(&p).ok()?).ok()?;
+    v.get("negsim_version")?.as_str()?;
+    v.get("outputs")?
+        .as_array()?
+        .iter()
+        .map(|o| o.get("file").and_then(|f| f.as_str()).map(str::to_string))
+        .collect()
+}
+
+/// Whether `dir/name` is a symbolic link: never negsim's (a run would write through it, to a
+/// file outside its folder).
+fn is_symlink(dir: &Path, name: &str) -> bool {
+    fs::symlink_metadata(dir.join(name)).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// Whether `name` (an entry of a run folder) is something negsim writes there.
 fn is_negsim_entry(dir: &Path, name: &str) -> bool {
     let known = |n: &str| RUN_FILES.contains(&n) || CALIBRATION_FILES.contains(&n);
@@ -86,16 +110,17 @@ fn is_negsim_entry(dir: &Path, name: &str) -> bool {
         || (name == PREDICTIVE && is_run_dir(&dir.join(PREDICTIVE)))
 }
 
-/// A folder holding only what a run writes (the predictive run of a calibration), and
-/// marked as a run's ([`unmarked_run_files`]).
+/// A folder holding only what a run writes (the predictive run of a calibration), by the
+/// rules of [`first_foreign`].
 fn is_run_dir(p: &Path) -> bool {
     p.is_dir()
         && fs::read_dir(p).is_ok_and(|rd| {
-            let names: Vec<String> = rd
+            let mut names: Vec<String> = rd
                 .flatten()
                 .map(|e| e.file_name().to_string_lossy().to_string())
                 .collect();
-            names.iter().all(|n| is_negsim_entry(p, n)) && unmarked_run_files(&names).is_none()
+            names.sort();
+            first_foreign(p, &names).is_none()
         })
 }
 
@@ -241,19 +266,50 @@ pub fn refuse_foreign(dir: &Path) -> Result<()> {
         .map(|e| e.file_name().to_string_lossy().to_string())
         .collect();
     names.sort();
+    match first_foreign(dir, &names) {
+        Some(why) => Err(Error::Refused(format!(
+            "{} holds {why}; negsim writes (and with --force replaces) only a folder of its own: give --out an empty or new folder",
+            dir.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Why the folder `dir`, whose entries are `names` (sorted), is not negsim's to write: the
+/// first entry negsim did not write, said with the reason; `None` when every entry is
+/// negsim's. An entry is negsim's by its name, but never a symbolic link (a run would write
+/// through it), never beside a `manifest.json` that is not negsim's, and not when a finished
+/// run's manifest does not list it or nothing shows a run was there ([`unmarked_run_files`]).
+fn first_foreign(dir: &Path, names: &[String]) -> Option<String> {
     if let Some(f) = names.iter().find(|n| !is_negsim_entry(dir, n)) {
-        return Err(Error::Refused(format!(
-            "{} holds `{f}`, which negsim did not write: negsim writes (and with --force replaces) only a folder of its own; give --out an empty or new folder",
-            dir.display()
-        )));
+        return Some(format!("`{f}`, which negsim did not write"));
     }
-    if let Some(f) = unmarked_run_files(&names) {
-        return Err(Error::Refused(format!(
-            "{} holds `{f}` but no manifest.json, {RUN_MARKER}, lock or temporary of a negsim run, so negsim did not write it (or an earlier negsim left it from a run that failed: then remove it yourself); negsim writes (and with --force replaces) only a folder of its own; give --out an empty or new folder",
-            dir.display()
-        )));
+    if let Some(f) = names.iter().find(|n| is_symlink(dir, n)) {
+        return Some(format!(
+            "`{f}`, a symbolic link: negsim never writes through one (it would reach a file outside the folder)"
+        ));
     }
-    Ok(())
+    if names.iter().any(|n| n == "manifest.json") {
+        let Some(listed) = negsim_manifest(dir) else {
+            return Some(
+                "`manifest.json`, which is not a negsim manifest (no negsim_version and outputs), so negsim did not write this folder".into(),
+            );
+        };
+        // A finished run's files are the ones its manifest lists: another file of the same
+        // name was put there by someone else.
+        if let Some(f) = names.iter().find(|n| {
+            *n != "manifest.json"
+                && (RUN_FILES.contains(&n.as_str()) || CALIBRATION_FILES.contains(&n.as_str()))
+                && !listed.contains(n)
+        }) {
+            return Some(format!(
+                "`{f}`, which its manifest.json does not list, so the run did not write it"
+            ));
+        }
+    }
+    unmarked_run_files(names).map(|f| format!(
+        "`{f}` but no manifest.json, {RUN_MARKER}, lock or temporary of a negsim run, so negsim did not write it (or an earlier negsim left it from a run that failed: then remove it yourself)"
+    ))
 }
 
 /// What `dir` holds of a run (the lock file and marker aside).
@@ -359,6 +415,12 @@ impl RunDir {
     fn mark(&self) -> Result<()> {
         use std::io::Write;
         let p = self.dir.join(RUN_MARKER);
+        if is_symlink(&self.dir, RUN_MARKER) {
+            return Err(Error::Refused(format!(
+                "{} is a symbolic link: negsim never writes through one; remove it",
+                p.display()
+            )));
+        }
         let mut f = fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
         f.write_all(
             b"a negsim run writes this folder; it is removed once manifest.json is written\n",
@@ -504,11 +566,43 @@ mod tests {
         let d = t.path().join("out");
         fs::create_dir_all(d.join(PREDICTIVE)).unwrap();
         fs::write(d.join(PREDICTIVE).join("trials.csv"), "mine").unwrap();
-        fs::write(d.join("manifest.json"), "{}").unwrap();
+        fs::write(
+            d.join("manifest.json"),
+            r#"{"negsim_version": "0.3.0", "outputs": [{"file": "posterior.csv"}]}"#,
+        )
+        .unwrap();
         let e = refuse_foreign(&d).unwrap_err().to_string();
         assert!(e.contains("`predictive`"), "{e}");
         fs::write(d.join(PREDICTIVE).join(RUN_MARKER), "").unwrap();
         refuse_foreign(&d).unwrap();
+        // A manifest.json that is not negsim's is no sign of a run; a run file its manifest
+        // does not list is not the run's.
+        fs::write(d.join("manifest.json"), r#"{"name": "my web app"}"#).unwrap();
+        let e = refuse_foreign(&d).unwrap_err().to_string();
+        assert!(
+            e.contains("`manifest.json`, which is not a negsim manifest"),
+            "{e}"
+        );
+        fs::write(
+            d.join("manifest.json"),
+            r#"{"negsim_version": "0.3.0", "outputs": [{"file": "posterior.csv"}]}"#,
+        )
+        .unwrap();
+        fs::write(d.join("observed.csv"), "mine").unwrap();
+        let e = refuse_foreign(&d).unwrap_err().to_string();
+        assert!(
+            e.contains("`observed.csv`, which its manifest.json does not list"),
+            "{e}"
+        );
+        fs::remove_file(d.join("observed.csv")).unwrap();
+        // A symbolic link is never negsim's, even by a name negsim writes.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(t.path().join("elsewhere"), d.join(RUN_MARKER)).unwrap();
+            let e = refuse_foreign(&d).unwrap_err().to_string();
+            assert!(e.contains("a symbolic link"), "{e}");
+            fs::remove_file(d.join(RUN_MARKER)).unwrap();
+        }
         let lone = t.path().join("lone");
         fs::create_dir_all(&lone).unwrap();
         fs::write(lone.join("trials.csv"), "mine").unwrap();
@@ -520,7 +614,12 @@ mod tests {
             ".summary.csv.partial",
             "manifest.json",
         ] {
-            fs::write(lone.join(mark), "").unwrap();
+            let text = if mark == "manifest.json" {
+                r#"{"negsim_version": "0.3.0", "outputs": [{"file": "trials.csv"}]}"#
+            } else {
+                ""
+            };
+            fs::write(lone.join(mark), text).unwrap();
             refuse_foreign(&lone).unwrap();
             fs::remove_file(lone.join(mark)).unwrap();
         }

@@ -211,6 +211,25 @@ pub fn verify(dir: &Path) -> Result<Verified> {
         problems: Vec::new(),
         unhashed: Vec::new(),
     };
+    // A file with a run's name that the manifest does not list was not written by this run
+    // (a user's, or another run's): `report` and `merge` would otherwise read it unverified.
+    let mut unlisted: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| {
+            *n != "manifest.json"
+                && (super::rundir::RUN_FILES.contains(&n.as_str())
+                    || super::rundir::CALIBRATION_FILES.contains(&n.as_str()))
+                && !listed.outputs.iter().any(|f| &f.file == n)
+        })
+        .collect();
+    unlisted.sort();
+    for n in unlisted {
+        v.problems.push(format!(
+            "{n} is in the folder but its manifest does not list it, so the run did not write it"
+        ));
+    }
     for f in listed.outputs.iter().filter(|f| f.file != "manifest.json") {
         v.files += 1;
         // A manifest names files of its own folder only.
