@@ -56,6 +56,28 @@
 
 #![deny(missing_docs)]
 
+/// `eprintln!` that never panics: a message to standard error, dropped when it is closed (a
+/// pipe whose reader has gone, as in `negsim run 2>&1 | head -1`). A command's result is its
+/// files and exit code; a message nobody can read must not turn it into a crash.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::writeln!(::std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `println!` that never panics: standard output, dropped when it is closed (see [`note!`]).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::writeln!(::std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub mod duration;
 pub mod engine;
 pub mod error;

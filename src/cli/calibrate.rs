@@ -52,7 +52,7 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
     })?;
     let secs = clock.elapsed().as_secs_f64();
     let last = posterior.generations.last();
-    eprintln!(
+    negsim::note!(
         "negsim: calibrated {} parameter{} in {} generations ({} trials, {:.1} s, {:.0} proposals/s), final tolerance {}, stopped by {} -> {}",
         posterior.paths.len(),
         if posterior.paths.len() == 1 { "" } else { "s" },
@@ -65,7 +65,7 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
         dir.path().display()
     );
     for (k, p) in posterior.paths.iter().enumerate() {
-        eprintln!(
+        negsim::note!(
             "  {p}: median {:.4}, 90% interval [{:.4}, {:.4}]",
             posterior.quantile(k, 0.5),
             posterior.quantile(k, 0.05),

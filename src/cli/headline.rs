@@ -53,7 +53,7 @@ pub fn print(dir: &Path, points: u64) -> Result<()> {
             let m = &rec[mc];
             if OUTCOMES.contains(&m) {
                 let f = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
-                eprintln!(
+                negsim::note!(
                     "  {:<12} {:>6.1}%  [{:.1}%, {:.1}%]",
                     m,
                     100.0 * f(&rec[mean]),
@@ -61,7 +61,7 @@ pub fn print(dir: &Path, points: u64) -> Result<()> {
                     100.0 * f(&rec[hi])
                 );
             } else if m == "completed_day" && !rec[med].is_empty() {
-                eprintln!(
+                negsim::note!(
                     "  median day of completion (completed trials): {}",
                     &rec[med]
                 );
@@ -70,7 +70,7 @@ pub fn print(dir: &Path, points: u64) -> Result<()> {
         return Ok(());
     }
     // One row per point: its parameters, then the three outcome shares.
-    eprintln!("  outcome shares by point, with 95% intervals:");
+    negsim::note!("  outcome shares by point, with 95% intervals:");
     let params: Vec<&str> = headers.iter().skip(pc + 1).take(mc - pc - 1).collect();
     let mut rows: Vec<Vec<String>> = vec![
         std::iter::once("point".to_string())
@@ -119,11 +119,11 @@ pub fn print(dir: &Path, points: u64) -> Result<()> {
                 width[c] - cell.chars().count() + 1,
             ));
         }
-        eprintln!("{}", line.trim_end());
+        negsim::note!("{}", line.trim_end());
     }
     let shown = rows.len() as u64 - 1;
     if points > shown {
-        eprintln!(
+        negsim::note!(
             "  ... {} more point{}, see {}",
             points - shown,
             if points - shown == 1 { "" } else { "s" },

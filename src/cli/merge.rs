@@ -33,7 +33,7 @@ pub fn run(args: MergeArgs) -> Result<()> {
         .iter()
         .find(|o| o.file == "trials.csv")
         .map_or(0, |o| o.rows);
-    eprintln!(
+    negsim::note!(
         "negsim: merged {} shards ({trials} trials) -> {}",
         m.merged_from.len(),
         out.display()
@@ -52,8 +52,9 @@ fn check(dirs: &[PathBuf]) -> Result<()> {
             Err(e) => problems.push(e.to_string()),
         }
     }
+    // Not one finished shard among the folders: bad input (exit 2), as for `merge` itself.
     if finished.is_empty() {
-        return Err(Error::Refused(format!(
+        return Err(Error::Usage(format!(
             "no finished shard among the folders given:\n  {}",
             problems.join("\n  ")
         )));
@@ -68,17 +69,17 @@ fn check(dirs: &[PathBuf]) -> Result<()> {
         }
     }
     let missing = set.missing();
-    println!(
+    negsim::say!(
         "run {}: {} of {} shards finished",
         &set.run_id[..12.min(set.run_id.len())],
         set.count - missing.len() as u64,
         set.count
     );
     for p in &problems {
-        println!("unfinished: {p}");
+        negsim::say!("unfinished: {p}");
     }
     for p in &corrupt {
-        println!("does not verify: {p}");
+        negsim::say!("does not verify: {p}");
     }
     if !corrupt.is_empty() {
         return Err(Error::Refused(format!(
@@ -87,7 +88,7 @@ fn check(dirs: &[PathBuf]) -> Result<()> {
         )));
     }
     if missing.is_empty() {
-        println!("complete: ready to merge");
+        negsim::say!("complete: ready to merge");
         return Ok(());
     }
     let names: Vec<String> = missing

@@ -122,10 +122,10 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            negsim::note!("error: {e}");
             let mut source = std::error::Error::source(&e);
             while let Some(s) = source {
-                eprintln!("  caused by: {s}");
+                negsim::note!("  caused by: {s}");
                 source = s.source();
             }
             ExitCode::from(e.exit_code() as u8)
@@ -136,7 +136,7 @@ pub fn main() -> ExitCode {
 /// `negsim run --report`: draw the finished run.
 pub(crate) fn report_hook(dir: &std::path::Path) -> negsim::Result<()> {
     let summary = negsim::report::write_report(dir)?;
-    eprintln!(
+    negsim::note!(
         "negsim: report -> {}",
         dir.join("report").join("report.html").display()
     );

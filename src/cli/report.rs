@@ -21,7 +21,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         None
     };
     let s = negsim::report::write_report(&args.dir)?;
-    println!(
+    negsim::say!(
         "negsim: report of {} -> {} ({} charts as SVG in {})",
         args.dir.display(),
         s.html.display(),
@@ -30,7 +30,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
     );
     // A calibration's fit table, as Markdown (for a README).
     if let Some(table) = &s.fit_markdown {
-        println!("\n{table}");
+        negsim::say!("\n{table}");
     }
     Ok(())
 }

@@ -280,7 +280,7 @@ pub fn run(args: RunArgs) -> Result<()> {
         None => sweep_points.validate()?,
     };
     for w in negsim::runs::sweep::ineffective(&varies, &probes) {
-        eprintln!("warning: {w}");
+        negsim::note!("warning: {w}");
     }
     let params: Vec<String> = varies.iter().map(|v| v.path.to_string()).collect();
     let base = &probes[0].scenario;
@@ -403,7 +403,7 @@ pub fn run(args: RunArgs) -> Result<()> {
             &who,
             "this shard is finished but its files differ from its manifest; run it again with --force",
         )?;
-        eprintln!(
+        negsim::note!(
             "negsim: shard {}/{} of this run is already finished in {} (verified); nothing to do",
             si.index,
             si.count,
@@ -459,7 +459,7 @@ pub fn run(args: RunArgs) -> Result<()> {
     };
     negsim::runs::shard::write_manifest(&dir, &manifest)?;
     let secs = clock.elapsed().as_secs_f64();
-    eprintln!(
+    negsim::note!(
         "negsim: {} trials of {} ({} point{}) in {:.2} s ({:.0} trials/s) -> {}",
         stats.total_trials,
         base.name,

@@ -22,10 +22,10 @@ pub fn run(args: VerifyArgs) -> Result<()> {
         return Err(Error::Refused(lines.join("\n")));
     }
     for f in &v.unhashed {
-        eprintln!(
+        negsim::note!(
             "negsim: {d}: {f}: its manifest (negsim 0.2) has no SHA-256; only its rows were checked"
         );
     }
-    println!("{d}: {} files verified", v.files);
+    negsim::say!("{d}: {} files verified", v.files);
     Ok(())
 }

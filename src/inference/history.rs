@@ -158,7 +158,7 @@ pub fn run<S: Simulator + ?Sized>(
                 .collect(),
         };
         if progress {
-            eprintln!(
+            crate::note!(
                 "negsim calibrate: history matching wave {w}: tolerance {}, kept {} of {} points, trials {trials}",
                 super::distance::short(eps),
                 stats.kept,

@@ -335,7 +335,7 @@ fn stats(
 
 fn report(st: &Settings, g: Option<&GenerationStats>, started: Instant) {
     if let (true, Some(g)) = (st.progress, g) {
-        eprintln!(
+        crate::note!(
             "negsim calibrate: generation {}: tolerance {}, proposals {}, acceptance {:.4}, ESS {:.1}, trials {}, {:.1} s",
             g.generation,
             super::distance::short(g.tolerance),

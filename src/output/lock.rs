@@ -176,7 +176,7 @@ impl Lock {
                 if !flocked && !old.is_dead() {
                     return Err(refused(dir, &path, &old));
                 }
-                eprintln!(
+                crate::note!(
                     "negsim: {}: taking over the lock left by {}, which has ended",
                     dir.display(),
                     old.describe()

@@ -247,3 +247,28 @@ fn golden_bytes() {
         );
     }
 }
+
+/// A closed standard error or output (a pipe whose reader has gone, as in
+/// `negsim run 2>&1 | head -1`) does not turn a finished run into a crash: the messages are
+/// dropped, the exit code is the run's.
+#[test]
+fn closed_output_streams_do_not_crash_a_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("run");
+    for args in [
+        vec!["run", "--trials", "300", "--out", d.to_str().unwrap()],
+        vec!["verify", d.to_str().unwrap()],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_negsim"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}");
+    }
+    assert!(d.join("manifest.json").is_file());
+}
