@@ -75,10 +75,17 @@ impl Error {
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// `x` as a message writes it: as Rust prints it, or in shortest exponent form when that is 22
+/// characters or more (`1e300`, not 301 digits), as [`compact_numbers`] does in a message.
+pub fn short_number(x: f64) -> String {
+    let s = x.to_string();
+    if s.len() >= 22 { format!("{x:e}") } else { s }
+}
+
 /// A message with each number of 22 characters or more written in the shortest exponent form
 /// that reads back the same (`5e-324`, not 324 digits): messages print a value as given, and
-/// a value of `1e300` would otherwise fill the screen. Numbers inside backticks (ids, paths)
-/// and digits that are part of a word are left as they are.
+/// a value of `1e300` would otherwise fill the screen. Digits that are part of a word, and
+/// whole numbers inside backticks (an id may be all digits), are left as they are.
 pub fn compact_numbers(message: &str) -> String {
     let b = message.as_bytes();
     let mut out = String::with_capacity(message.len());
@@ -92,8 +99,7 @@ pub fn compact_numbers(message: &str) -> String {
         }
         let word_before =
             i > 0 && (b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'_' | b'.' | b'-'));
-        let starts = !quoted
-            && !word_before
+        let starts = !word_before
             && (c.is_ascii_digit() || (c == b'-' && b.get(i + 1).is_some_and(u8::is_ascii_digit)));
         if !starts {
             i += 1;
@@ -110,7 +116,9 @@ pub fn compact_numbers(message: &str) -> String {
             }
         }
         let token = &message[i..j];
+        // Inside backticks only a number with a point: an id may be all digits, never a point.
         if token.len() >= 22
+            && (!quoted || token.contains('.'))
             && let Ok(x) = token.parse::<f64>()
             && x.is_finite()
         {
@@ -130,6 +138,11 @@ mod tests {
 
     #[test]
     fn long_numbers_are_written_with_an_exponent() {
+        let long_float = format!("{}.0", 1e30);
+        assert_eq!(
+            compact_numbers(&format!("`pause_days`: floating point `{long_float}`")),
+            "`pause_days`: floating point `1e30`"
+        );
         let tiny = format!("{}", 5e-324);
         let huge = format!("{}", -1.5e300);
         assert!(tiny.len() > 300 && huge.len() > 300);
@@ -143,6 +156,7 @@ mod tests {
         for kept in [
             "f.toml:12:3: seed 18446744073709551616 is too large",
             "party `DPRK1234567890123456789012345` and a-00000000000000000000000001",
+            "action `12345678901234567890123456` is not declared",
             "0.30000000000000004 and 1e300",
         ] {
             assert_eq!(compact_numbers(kept), kept);

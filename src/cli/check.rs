@@ -44,7 +44,11 @@ pub fn load_scenario(
         label.push_str(&format!(" + {o}"));
     }
     for o in &overrides {
-        label.push_str(&format!(" with {}={}", o.path, o.value));
+        label.push_str(&format!(
+            " with {}={}",
+            o.path,
+            negsim::error::short_number(o.value)
+        ));
     }
     Ok((s, label))
 }

@@ -270,7 +270,11 @@ impl Document {
             label.push_str(&format!(" + {o}"));
         }
         for o in overrides {
-            label.push_str(&format!(" with {}={}", o.path, o.value));
+            label.push_str(&format!(
+                " with {}={}",
+                o.path,
+                crate::error::short_number(o.value)
+            ));
         }
         // Positions in the synthesised text are taken back to a file the user wrote.
         let ctx = Ctx {
@@ -283,15 +287,26 @@ impl Document {
     }
 
     /// An error of the merged document (`merged`, its text) at the file and position that wrote
-    /// the value at fault ([`origin`]). When overrides are given and the document compiles
-    /// without them, they cause it: the error then names them and no position.
+    /// the value at fault ([`origin`]). When overrides are given, the error is the document's
+    /// only if the document alone fails with the same message; otherwise the overrides cause
+    /// it, and the error names them and no position.
     fn relocate(&self, e: Error, merged: &str, overrides: &[Override]) -> Error {
         let Error::Scenario { location, message } = e else {
             return e;
         };
         if !overrides.is_empty() {
-            if let Err(e) = self.compile_with(&[]) {
-                return e;
+            // The document's own fault only when it fails alone with the same words: an
+            // override may replace a bad value of a file (and a file's fault its value).
+            if let Err(Error::Scenario {
+                location: at,
+                message: alone,
+            }) = self.compile_with(&[])
+                && alone == message
+            {
+                return Error::Scenario {
+                    location: at,
+                    message,
+                };
             }
             return Error::Scenario {
                 location: Location {

@@ -57,8 +57,9 @@ fn id_of(entry: &DeValue) -> Option<(String, Range<usize>)> {
 fn descend(v: &Spanned<DeValue>, offset: usize, steps: &mut Vec<Step>) {
     match v.get_ref() {
         DeValue::Table(t) => {
+            // An error may point at a key (`US` of `trust = { US = 1.5 }`) or at its value.
             for (k, x) in t {
-                if contains(&x.span(), offset) || holds(x, offset) {
+                if contains(&k.span(), offset) || contains(&x.span(), offset) || holds(x, offset) {
                     steps.push(Step::Key(k.get_ref().to_string()));
                     descend(x, offset, steps);
                     return;
@@ -82,9 +83,9 @@ fn descend(v: &Spanned<DeValue>, offset: usize, steps: &mut Vec<Step>) {
 /// lie within its parent's span).
 fn holds(v: &Spanned<DeValue>, offset: usize) -> bool {
     match v.get_ref() {
-        DeValue::Table(t) => t
-            .iter()
-            .any(|(_, x)| contains(&x.span(), offset) || holds(x, offset)),
+        DeValue::Table(t) => t.iter().any(|(k, x)| {
+            contains(&k.span(), offset) || contains(&x.span(), offset) || holds(x, offset)
+        }),
         DeValue::Array(a) => a
             .iter()
             .any(|x| contains(&x.span(), offset) || holds(x, offset)),

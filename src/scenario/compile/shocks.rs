@@ -48,7 +48,7 @@ pub(super) fn compile_shocks(
         };
         if !(rate.is_finite() && rate >= 0.0) {
             return Err(ctx.err(
-                Some(span.clone()),
+                Some(ctx.field_in(span.clone(), "rate_per_year")),
                 format!("{who}: rate_per_year = {rate} must be a finite number >= 0"),
             ));
         }
@@ -71,7 +71,12 @@ pub(super) fn compile_shocks(
         let toward = parties_of(&r.toward, "toward")?;
         let pause = parties_of(&r.pause, "pause")?;
         let trust_drop = match r.trust_drop {
-            Some(x) => check_unit(ctx, || span.clone(), || format!("{who}: trust_drop"), x)?,
+            Some(x) => check_unit(
+                ctx,
+                || ctx.field_in(span.clone(), "trust_drop"),
+                || format!("{who}: trust_drop"),
+                x,
+            )?,
             None => 0.0,
         };
         if trust_drop > 0.0 && (from.is_empty() || toward.is_empty()) {
@@ -136,7 +141,7 @@ pub(super) fn compile_shocks(
         let expected = rate * days / 365.25;
         if expected > MAX_SHOCK_ARRIVALS {
             return Err(ctx.err(
-                Some(span.clone()),
+                Some(ctx.field_in(span.clone(), "rate_per_year")),
                 format!("{who}: rate_per_year = {rate} means {expected:.3e} expected arrivals per trial over its window; at most {MAX_SHOCK_ARRIVALS} are accepted (a rate up to {:.4e} for this window)", MAX_SHOCK_ARRIVALS * 365.25 / days.max(1.0)),
             ));
         }
