@@ -160,11 +160,19 @@ pub fn run(args: RunArgs) -> Result<()> {
     };
     let trials = args.trials.or(st.trials).unwrap_or(default_trials);
     if trials == 0 {
-        return Err(Error::Usage("--trials must be at least 1".into()));
+        return Err(in_study(
+            args.trials.is_some(),
+            "trials",
+            Error::Usage("--trials must be at least 1".into()),
+        ));
     }
     let precision_batch = args.precision_batch.or(st.precision_batch).unwrap_or(1000);
     if precision_batch == 0 {
-        return Err(Error::Usage("--precision-batch must be at least 1".into()));
+        return Err(in_study(
+            args.precision_batch.is_some(),
+            "precision_batch",
+            Error::Usage("--precision-batch must be at least 1".into()),
+        ));
     }
     let with_actions = args.actions || st.actions.unwrap_or(false);
     let design_name = args
@@ -175,9 +183,14 @@ pub fn run(args: RunArgs) -> Result<()> {
     let design_file = design_name.strip_prefix("file:").map(PathBuf::from);
     if design_file.is_some() {
         if !vary_specs.is_empty() {
-            return Err(Error::Usage(format!(
+            let e = Error::Usage(format!(
                 "--design {design_name} cannot go with --vary: the file's header names the varied paths; add a column for each path to vary (a fixed value can be set with --with)"
-            )));
+            ));
+            return Err(if args.design.is_none() {
+                in_study(false, "design", e)
+            } else {
+                in_study(!args.vary.is_empty(), "vary", e)
+            });
         }
         if args.points.is_some() || st.points.is_some() {
             return Err(Error::Usage(format!(
@@ -259,14 +272,36 @@ pub fn run(args: RunArgs) -> Result<()> {
         })?;
         whole.push(doc.is_whole(&v.path));
     }
+    // A sweep error names the path at fault: placed at the study's `vary` entry of that path
+    // (or `points`), when the study gave them.
+    let vary_from_study = design_file.is_none() && args.vary.is_empty();
+    let sweep_error = |e: Error| {
+        let text = e.to_string();
+        if text.contains("--points") {
+            return in_study(args.points.is_some(), "points", e);
+        }
+        // A point's error names every value of the point: placed at the list. Any other, at
+        // the entry whose path the message names first.
+        if text.contains("sweep point ") {
+            return in_study(!vary_from_study, "vary", e);
+        }
+        let key = varies
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| text.find(&v.path.to_string()).map(|at| (at, i)))
+            .min()
+            .map_or("vary".to_string(), |(_, i)| format!("vary.{i}"));
+        in_study(!vary_from_study, &key, e)
+    };
     let sweep_points = Sweep::new(
         &doc,
         &varies,
         match &design_file {
             Some(d) => d.space(),
-            None => space(&varies, design, seed, &whole)?,
+            None => space(&varies, design, seed, &whole).map_err(sweep_error)?,
         },
-    )?;
+    )
+    .map_err(sweep_error)?;
     let n_points = sweep_points.space.len();
     if n_points.checked_mul(trials).is_none() {
         return Err(Error::Usage(format!(
@@ -277,7 +312,7 @@ pub fn run(args: RunArgs) -> Result<()> {
     // point 0 and a few probes are kept, the run compiles each point again when it gets there.
     let probes = match &design_file {
         Some(d) => d.validate(&sweep_points)?,
-        None => sweep_points.validate()?,
+        None => sweep_points.validate().map_err(sweep_error)?,
     };
     for w in negsim::runs::sweep::ineffective(&varies, &probes) {
         negsim::note!("warning: {w}");
@@ -291,7 +326,17 @@ pub fn run(args: RunArgs) -> Result<()> {
     };
     let columns = Columns::new(base, &params)
         .observing(base, &observe_specs)
-        .map_err(|e| in_study(!args.observe.is_empty(), "observe", e))?;
+        .map_err(|e| {
+            let text = e.to_string();
+            // The entry the message names first (the list of valid names comes after).
+            let key = observe_specs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, o)| text.find(o.as_str()).map(|at| (at, i)))
+                .min()
+                .map_or("observe".to_string(), |(_, i)| format!("observe.{i}"));
+            in_study(!args.observe.is_empty(), &key, e)
+        })?;
 
     let scenario_sha = sha256_hex(doc.base_text().as_bytes());
     let sweep = SweepInfo {

@@ -153,8 +153,12 @@ pub fn file_names(units: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (i, u) in units.iter().enumerate() {
         let mut name = format!("quantity-{}.svg", slug(u));
-        if out.contains(&name) {
-            name = format!("quantity-{}-{}.svg", slug(u), i + 1);
+        // Numbered by the unit's place, and on past any name a numbered one already took
+        // (`t`, `t-3` and `T` would otherwise give `quantity-t-3.svg` twice).
+        let mut k = i + 1;
+        while out.contains(&name) {
+            name = format!("quantity-{}-{k}.svg", slug(u));
+            k += 1;
         }
         out.push(name);
     }
@@ -188,5 +192,10 @@ mod tests {
     fn unit_file_names_are_unique() {
         let names = file_names(&["t HFO".into(), "t-HFO".into()]);
         assert_eq!(names, vec!["quantity-t-hfo.svg", "quantity-t-hfo-2.svg"]);
+        let names = file_names(&["t".into(), "t-3".into(), "T".into()]);
+        assert_eq!(
+            names,
+            vec!["quantity-t.svg", "quantity-t-3.svg", "quantity-t-4.svg"]
+        );
     }
 }

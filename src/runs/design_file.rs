@@ -48,7 +48,7 @@ fn refuse(file: &str, message: String) -> Error {
 /// [`Error::Io`] or [`Error::Scenario`] when it cannot be read (see
 /// [`crate::scenario::read_input`]); as [`parse`] otherwise.
 pub fn read(path: &Path) -> Result<DesignFile> {
-    let text = crate::scenario::read_input(path, "design file")?;
+    let text = crate::scenario::read_input(path, "design")?;
     parse(&text, &path.display().to_string())
 }
 

@@ -83,8 +83,26 @@ impl LoadedStudy {
     /// command-line option that takes the same value (`vary` for `--vary`). Errors that
     /// already name a file (an overlay that cannot be read) are kept as they are.
     pub fn locate(&self, key: &str, e: Error) -> Error {
-        let Error::Usage(message) = e else {
-            return e;
+        let at = |key: &str| {
+            self.at
+                .get(key)
+                .or_else(|| self.at.get(key.split('.').next().unwrap_or(key)))
+                .copied()
+        };
+        let message = match e {
+            Error::Usage(m) => m,
+            // A scenario error with no position of its own, caused by a value of the study
+            // (a sweep point the study's `vary` makes): placed at that value.
+            Error::Scenario { location, message } if location.line_col.is_none() => {
+                return Error::Scenario {
+                    location: Location {
+                        file: self.path.display().to_string(),
+                        line_col: at(key),
+                    },
+                    message: format!("{}: {message}", key.split('.').next().unwrap_or(key)),
+                };
+            }
+            other => return other,
         };
         let mut message = message;
         for (flag, field) in [
@@ -100,16 +118,18 @@ impl LoadedStudy {
                 message = format!("{field}{rest}");
             }
         }
+        // Any other option: `--precision-batch must ...` is the study's `precision_batch`.
+        if let Some(rest) = message.strip_prefix("--") {
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .unwrap_or(rest.len());
+            message = format!("{}{}", rest[..end].replace('-', "_"), &rest[end..]);
+        }
         let message = message.replace("needs --points N", "needs points = N");
-        let line_col = self
-            .at
-            .get(key)
-            .or_else(|| self.at.get(key.split('.').next().unwrap_or(key)))
-            .copied();
         Error::Scenario {
             location: Location {
                 file: self.path.display().to_string(),
-                line_col,
+                line_col: at(key),
             },
             message,
         }

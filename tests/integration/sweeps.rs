@@ -459,7 +459,7 @@ fn study_file_errors_point_into_the_study() {
         "{e}"
     );
     let e = study("observe = [\"nothing.here\"]\n");
-    assert!(e.contains("s.toml:4:11: observe: "), "{e}");
+    assert!(e.contains("s.toml:4:12: observe: "), "{e}");
     let e = study("precision = { p_nothing = 0.1 }\n");
     assert!(
         e.contains("s.toml:4:13: precision: no metric `p_nothing`"),
@@ -468,6 +468,30 @@ fn study_file_errors_point_into_the_study() {
     let e = study("seed = 18446744073709551616\n");
     assert!(
         e.contains("s.toml:4:8: `seed`: integer `18446744073709551616` is too large"),
+        "{e}"
+    );
+    // Counts, a sweep value out of range at one point, a path varied twice, a range on a
+    // grid, the n-th observable of a list: each at its line.
+    let e = study("precision_batch = 0\nprecision = { p_completed = 0.1 }\n");
+    assert!(
+        e.contains("s.toml:4:19: precision_batch must be at least 1"),
+        "{e}"
+    );
+    let e = study("vary = [\"party.DPRK.compliance=0.3\",\n  \"party.US.compliance=0.3,2\"]\n");
+    assert!(
+        e.contains(
+            "s.toml:4:8: vary: sweep point 1 (party.DPRK.compliance=0.3, party.US.compliance=2)"
+        ),
+        "{e}"
+    );
+    let e = study("vary = [\"party.DPRK.compliance=0.2..0.8\"]\n");
+    assert!(
+        e.contains("s.toml:4:9: vary: party.DPRK.compliance=0.2..0.8: LO..HI ranges go with"),
+        "{e}"
+    );
+    let e = study("observe = [\"end_day\",\n  \"action.nope.done_day\"]\n");
+    assert!(
+        e.contains("s.toml:5:3: observe: action.nope.done_day"),
         "{e}"
     );
     // Given on the command line, the same value is the option's.

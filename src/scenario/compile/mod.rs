@@ -111,8 +111,14 @@ pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
         ("expected u32", "expected a whole number >= 0"),
         ("expected i32", "expected a whole number"),
         ("expected f64", "expected a number"),
+        ("expected a sequence", "expected an array [...]"),
     ] {
         msg = msg.replace(rust, said);
+    }
+    // serde names the Rust type a table is read into (`expected struct ScenarioRaw`).
+    if let Some(at) = msg.find("expected struct ") {
+        msg.truncate(at);
+        msg.push_str("expected a table");
     }
     // A whole number too large for any field reads "invalid type: integer `N` as i128".
     if msg.starts_with("invalid type: integer") && msg.contains(" as i128") {
