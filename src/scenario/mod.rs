@@ -316,6 +316,11 @@ impl Document {
                 message,
             };
         }
+        // The fault is in the first file with which the scenario fails with these words, or
+        // in one before it: a later overlay that only names the same entry is not to blame.
+        let first_failing = (0..self.overlays.len())
+            .find(|&k| self.first_files_fail_with(k, &message))
+            .unwrap_or(self.overlays.len());
         let layers: Vec<(&str, &str)> =
             std::iter::once((self.label.as_str(), self.base_text.as_str()))
                 .chain(
@@ -324,6 +329,7 @@ impl Document {
                         .zip(&self.overlay_texts)
                         .map(|(l, t)| (l.as_str(), t.as_str())),
                 )
+                .take(first_failing + 1)
                 .collect();
         let found = location
             .line_col
@@ -335,6 +341,19 @@ impl Document {
             }),
             message,
         }
+    }
+
+    /// Whether the base file with only its first `k` overlays fails to compile with `message`.
+    fn first_files_fail_with(&self, k: usize, message: &str) -> bool {
+        let Ok(mut d) = Document::from_text(&self.label, &self.base_text) else {
+            return false;
+        };
+        for (label, text) in self.overlays.iter().zip(&self.overlay_texts).take(k) {
+            if d.apply_overlay(label, text).is_err() {
+                return false;
+            }
+        }
+        matches!(d.compile(), Err(Error::Scenario { message: m, .. }) if m == message)
     }
 
     /// Check that a path names a numeric field of this document, without setting it.

@@ -303,6 +303,26 @@ fn overlay_errors_point_into_the_file_that_wrote_them() {
         .unwrap_err()
         .to_string();
     assert_has(&m, &["o0.toml:1:1:", "[[phase]] has no id"]);
+    // An error about a whole entry is the first file's with which the scenario fails: an
+    // overlay that only renames the entry is not blamed for the base's fault, and one that
+    // causes the fault is.
+    let layered = |base: &str, overlays: &[&str]| {
+        let mut d = negsim::scenario::Document::from_text("base.toml", base).unwrap();
+        for (n, o) in overlays.iter().enumerate() {
+            d.apply_overlay(&format!("o{n}.toml"), o).unwrap();
+        }
+        d.compile().unwrap_err().to_string()
+    };
+    let rename = "[[shock]]\nid = \"s\"\nname = \"renamed\"\n";
+    let bad_base = shock("rate_per_year = 1\npause = [\"A\"]\n");
+    let m = layered(&bad_base, &[rename]);
+    assert_has(&m, &["base.toml:", "shock `s`: pause needs pause_days"]);
+    let good_base = shock("rate_per_year = 1\n");
+    let m = layered(
+        &good_base,
+        &[rename, "[[shock]]\nid = \"s\"\npause = [\"A\"]\n"],
+    );
+    assert_has(&m, &["o1.toml:", "shock `s`: pause needs pause_days"]);
 }
 
 #[test]
