@@ -236,10 +236,17 @@ pub fn run(args: RunArgs) -> Result<()> {
     }
 
     // The scenario, its overlays, and every point, validated before any trial runs.
-    let mut doc = super::open_document(scenario_path.as_ref())?;
+    // A file the study names that cannot be read is placed at its name in the study.
+    let study_file = |given_here: bool, key: &str, e: Error| match &study {
+        Some(s) if !given_here => s.locate_file(key, e),
+        _ => e,
+    };
+    let mut doc = super::open_document(scenario_path.as_ref())
+        .map_err(|e| study_file(args.scenario.is_some(), "scenario", e))?;
     let mut overlays = Vec::new();
-    for w in &with {
-        let text = negsim::scenario::read_input(w, "overlay")?;
+    for (i, w) in with.iter().enumerate() {
+        let text = negsim::scenario::read_input(w, "overlay")
+            .map_err(|e| study_file(!args.with.is_empty(), &format!("with.{i}"), e))?;
         doc.apply_overlay(&w.display().to_string(), &text)?;
         overlays.push(FileInfo {
             file: w.display().to_string(),

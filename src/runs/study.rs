@@ -136,6 +136,30 @@ impl LoadedStudy {
     }
 }
 
+impl LoadedStudy {
+    /// An error reading a file the study names at `key` (`scenario`, `with.0`): placed at that
+    /// name in the study, the file named in the message. Errors inside the file (with a line
+    /// of their own) are kept as they are.
+    pub fn locate_file(&self, key: &str, e: Error) -> Error {
+        match e {
+            Error::Scenario { location, message } if location.line_col.is_none() => {
+                Error::Scenario {
+                    location: Location {
+                        file: self.path.display().to_string(),
+                        line_col: self.at.get(key).copied(),
+                    },
+                    message: format!(
+                        "{} = {}: {message}",
+                        key.split('.').next().unwrap_or(key),
+                        location.file
+                    ),
+                }
+            }
+            other => other,
+        }
+    }
+}
+
 /// Where each value of the `[study]` table of `text` is written (see [`LoadedStudy::at`]).
 fn positions(text: &str) -> BTreeMap<String, (usize, usize)> {
     use toml::de::{DeTable, DeValue};

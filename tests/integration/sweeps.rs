@@ -494,6 +494,12 @@ fn study_file_errors_point_into_the_study() {
         e.contains("s.toml:5:3: observe: action.nope.done_day"),
         "{e}"
     );
+    // A file the study names that cannot be read: at its name in the study.
+    let e = study("with = [\"gone.toml\"]\n");
+    assert!(
+        e.contains("s.toml:4:9: with = ") && e.contains("gone.toml: no such file"),
+        "{e}"
+    );
     // Given on the command line, the same value is the option's.
     let o = negsim()
         .args(["run", "--design", "grud", "--out"])
